@@ -1,0 +1,386 @@
+"""Site clearance: affected cases, their parcels and assets, stages, money and reports."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from zones.models import AdminUnit, DocumentFields, Phase, Qualifier, Searchable, SearchQuerySet, Source
+
+
+class Stage(models.TextChoices):
+    """The main line of a case under the Land Law 2024, in legal order."""
+
+    NOTICE = "notice", _("recovery notice")
+    INVENTORY = "inventory", _("inventory (survey count)")
+    PLAN_POSTED = "plan_posted", _("compensation plan posted")
+    PLAN_APPROVED = "plan_approved", _("compensation plan approved")
+    RECOVERY_DECIDED = "recovery_decided", _("recovery decision")
+    PAID = "paid", _("paid")
+    HANDED_OVER = "handed_over", _("land handed over")
+
+    @classmethod
+    def order(cls, stage):
+        return cls.values.index(stage)
+
+    @classmethod
+    def reached(cls, stage):
+        """This stage and every later one: the cases that have got at least this far."""
+        return cls.values[cls.order(stage) :]
+
+
+class CaseQuerySet(SearchQuerySet):
+    def counted(self):
+        return self.filter(stage__in=Stage.reached(Stage.INVENTORY))
+
+    def handed_over(self):
+        return self.filter(stage=Stage.HANDED_OVER)
+
+    def synthetic(self):
+        return self.filter(is_synthetic=True)
+
+    def real(self):
+        return self.filter(is_synthetic=False)
+
+
+class Case(Searchable):
+    """An affected case (trường hợp): whoever holds land the project recovers."""
+
+    class Kind(models.TextChoices):
+        HOUSEHOLD = "household", _("household")
+        INDIVIDUAL = "individual", _("individual")
+        ORGANIZATION = "organization", _("organisation")
+        COMMUNITY = "community", _("community")
+
+    phase = models.ForeignKey(Phase, verbose_name=_("phase"), on_delete=models.PROTECT, related_name="cases")
+    unit = models.ForeignKey(
+        AdminUnit, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="cases",
+        help_text=_("The commune the case was recorded under."),
+    )
+    code = models.CharField(_("case code"), max_length=30)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.HOUSEHOLD)
+    name = models.CharField(_("name"), max_length=200)
+    id_number = models.CharField(_("ID number"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    village = models.CharField(_("village"), max_length=120, blank=True)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage, default=Stage.NOTICE)
+    is_synthetic = models.BooleanField(
+        _("synthetic"), default=False, help_text=_("Generated demo record, not a real person.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["phase", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["phase", "code"], name="case_unique_phase_code"),
+        ]
+        indexes = [
+            models.Index(fields=["phase", "stage"]),
+            models.Index(fields=["unit", "stage"]),
+        ]
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+    def search_words(self):
+        return [self.name, self.code, self.id_number, self.village]
+
+    def has_reached(self, stage):
+        return Stage.order(self.stage) >= Stage.order(stage)
+
+
+class LandParcel(models.Model):
+    """A parcel (thửa đất) a case holds; sheet numbering restarts in every legacy commune."""
+
+    class LandUse(models.TextChoices):
+        # Codes of the land-use nomenclature; see docs/decisions/0003-land-use-codes.md.
+        LUC = "LUC", _("LUC – paddy land, two crops or more")
+        LUK = "LUK", _("LUK – other paddy land")
+        BHK = "BHK", _("BHK – flat land for other annual crops")
+        NHK = "NHK", _("NHK – upland for other annual crops")
+        HNK = "HNK", _("HNK – other annual crop land")
+        CLN = "CLN", _("CLN – perennial crop land")
+        RSX = "RSX", _("RSX – production forest")
+        RPH = "RPH", _("RPH – protection forest")
+        NTS = "NTS", _("NTS – aquaculture land")
+        ONT = "ONT", _("ONT – rural residential land")
+        ODT = "ODT", _("ODT – urban residential land")
+        TMD = "TMD", _("TMD – commercial and service land")
+        SKC = "SKC", _("SKC – non-agricultural production land")
+        DGT = "DGT", _("DGT – transport land")
+        DTL = "DTL", _("DTL – irrigation land")
+        NTD = "NTD", _("NTD – cemetery land")
+        SON = "SON", _("SON – rivers and streams")
+        MNC = "MNC", _("MNC – special-use water surface")
+        BCS = "BCS", _("BCS – unused flat land")
+        DCS = "DCS", _("DCS – unused hilly land")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="parcels")
+    sheet_unit = models.ForeignKey(
+        AdminUnit, verbose_name=_("commune of the map sheet"), on_delete=models.PROTECT, related_name="parcels"
+    )
+    map_sheet_no = models.PositiveIntegerField(_("map sheet no."))
+    parcel_no = models.PositiveIntegerField(_("parcel no."))
+    area_m2 = models.DecimalField(_("area (m²)"), max_digits=12, decimal_places=1)
+    recovered_area_m2 = models.DecimalField(_("recovered area (m²)"), max_digits=12, decimal_places=1)
+    land_use_code = models.CharField(_("land use"), max_length=3, choices=LandUse)
+    land_origin = models.CharField(_("land origin"), max_length=200, blank=True)
+    certificate_no = models.CharField(_("certificate no."), max_length=40, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("land parcel")
+        verbose_name_plural = _("land parcels")
+        ordering = ["sheet_unit", "map_sheet_no", "parcel_no"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sheet_unit", "map_sheet_no", "parcel_no"], name="landparcel_unique_commune_sheet_parcel"
+            ),
+            models.CheckConstraint(condition=Q(area_m2__gt=0), name="landparcel_area_positive"),
+            models.CheckConstraint(condition=Q(recovered_area_m2__gt=0), name="landparcel_recovered_positive"),
+            models.CheckConstraint(
+                condition=Q(recovered_area_m2__lte=F("area_m2")), name="landparcel_recovered_within_area"
+            ),
+            models.CheckConstraint(condition=Q(map_sheet_no__gte=1), name="landparcel_sheet_no_positive"),
+            models.CheckConstraint(condition=Q(parcel_no__gte=1), name="landparcel_parcel_no_positive"),
+        ]
+
+    def __str__(self):
+        return _("sheet %(sheet)s, parcel %(parcel)s") % {"sheet": self.map_sheet_no, "parcel": self.parcel_no}
+
+
+class Asset(models.Model):
+    """Something on the land that is compensated: a house, a crop, a grave…"""
+
+    class Kind(models.TextChoices):
+        HOUSE = "house", _("house")
+        STRUCTURE = "structure", _("structure")
+        CROP = "crop", _("crop")
+        TREE = "tree", _("tree")
+        LIVESTOCK = "livestock", _("livestock")
+        GRAVE = "grave", _("grave")
+        OTHER = "other", _("other")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="assets")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
+    unit_of_measure = models.CharField(_("unit"), max_length=20, blank=True, help_text=_("m², cây, con, ngôi…"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("asset")
+        verbose_name_plural = _("assets")
+        ordering = ["case", "kind", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="asset_quantity_positive"),
+        ]
+        indexes = [models.Index(fields=["kind"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.description}".strip()
+
+
+class StageEvent(DocumentFields):
+    """One legal act in a case, dated and documented."""
+
+    class Kind(models.TextChoices):
+        NOTICE = Stage.NOTICE.value, Stage.NOTICE.label
+        INVENTORY = Stage.INVENTORY.value, Stage.INVENTORY.label
+        COMPULSORY_INVENTORY = "compulsory_inventory", _("compulsory inventory decision")
+        PLAN_POSTED = Stage.PLAN_POSTED.value, Stage.PLAN_POSTED.label
+        PLAN_APPROVED = Stage.PLAN_APPROVED.value, Stage.PLAN_APPROVED.label
+        RECOVERY_DECIDED = Stage.RECOVERY_DECIDED.value, Stage.RECOVERY_DECIDED.label
+        PAID = Stage.PAID.value, Stage.PAID.label
+        HANDED_OVER = Stage.HANDED_OVER.value, Stage.HANDED_OVER.label
+        ENFORCEMENT = "enforcement", _("enforced recovery")
+        RESETTLEMENT = "resettlement", _("resettlement")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("step"), max_length=20, choices=Kind)
+    happened_on = models.DateField(_("date"))
+    note = models.TextField(_("note"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("stage event")
+        verbose_name_plural = _("stage events")
+        ordering = ["case", "happened_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind"], name="stageevent_unique_case_kind"),
+        ]
+        indexes = [models.Index(fields=["kind", "happened_on"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.happened_on:%d/%m/%Y}"
+
+
+class CompensationItem(models.Model):
+    """A line of the approved plan, in whole VND."""
+
+    class Component(models.TextChoices):
+        LAND = "land", _("land")
+        ASSETS = "assets", _("assets on the land")
+        SUPPORT = "support", _("support")
+        RESETTLEMENT = "resettlement", _("resettlement")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="compensation")
+    component = models.CharField(_("component"), max_length=12, choices=Component)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    amount_vnd = models.BigIntegerField(_("amount (VND)"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("compensation item")
+        verbose_name_plural = _("compensation items")
+        ordering = ["case", "component", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_vnd__gte=0), name="compensationitem_amount_non_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_component_display()}: {self.amount_vnd}"
+
+
+class Payment(models.Model):
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="payments")
+    paid_on = models.DateField(_("paid on"))
+    amount_vnd = models.BigIntegerField(_("amount (VND)"))
+    doc_number = models.CharField(_("document number"), max_length=60, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["case", "paid_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_vnd__gt=0), name="payment_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.paid_on:%d/%m/%Y}: {self.amount_vnd}"
+
+
+class ResettlementPlot(models.Model):
+    """A plot in a resettlement area, free or allocated to a case."""
+
+    resettlement_area = models.CharField(_("resettlement area"), max_length=200)
+    plot_no = models.CharField(_("plot no."), max_length=30)
+    area_m2 = models.DecimalField(_("area (m²)"), max_digits=10, decimal_places=1)
+    case = models.ForeignKey(
+        Case, verbose_name=_("allocated to"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="resettlement_plots",
+    )
+    allocated_on = models.DateField(_("allocated on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("resettlement plot")
+        verbose_name_plural = _("resettlement plots")
+        ordering = ["resettlement_area", "plot_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["resettlement_area", "plot_no"], name="resettlementplot_unique_area_plot"),
+            models.CheckConstraint(condition=Q(area_m2__gt=0), name="resettlementplot_area_positive"),
+            models.CheckConstraint(
+                condition=Q(case__isnull=True, allocated_on__isnull=True)
+                | Q(case__isnull=False, allocated_on__isnull=False),
+                name="resettlementplot_allocation_dated",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.resettlement_area} – {self.plot_no}"
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def newest_first(self):
+        return self.order_by("-reported_on", "-id")
+
+
+class ProgressReport(models.Model):
+    """What a unit reported for a phase on a date. Never overwritten: a newer report is a new row."""
+
+    phase = models.ForeignKey(Phase, verbose_name=_("phase"), on_delete=models.PROTECT, related_name="reports")
+    unit = models.ForeignKey(
+        AdminUnit, verbose_name=_("reporting unit"), on_delete=models.PROTECT, related_name="reports"
+    )
+    reported_on = models.DateField(_("figures as of"))
+    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="reports")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="progress_reports",
+    )
+    cases_total = models.PositiveIntegerField(_("affected cases"), null=True, blank=True)
+    cases_counted = models.PositiveIntegerField(_("cases counted"), null=True, blank=True)
+    cases_counted_qualifier = models.CharField(
+        _("cases counted stated as"), max_length=10, choices=Qualifier, default=Qualifier.EXACT
+    )
+    area_counted_ha = models.DecimalField(_("area counted (ha)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    plans_approved_cases = models.PositiveIntegerField(_("plans approved (cases)"), null=True, blank=True)
+    plans_approved_vnd = models.BigIntegerField(_("plans approved (VND)"), null=True, blank=True)
+    cases_paid = models.PositiveIntegerField(_("cases paid"), null=True, blank=True)
+    amount_paid_vnd = models.BigIntegerField(_("amount paid (VND)"), null=True, blank=True)
+    area_handed_over_ha = models.DecimalField(
+        _("area handed over (ha)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    area_handed_over_qualifier = models.CharField(
+        _("area handed over stated as"), max_length=10, choices=Qualifier, default=Qualifier.EXACT
+    )
+    graves_relocated = models.PositiveIntegerField(_("graves relocated"), null=True, blank=True)
+    resettlement_plots_allocated = models.PositiveIntegerField(
+        _("resettlement plots allocated"), null=True, blank=True
+    )
+    obstacles = models.TextField(_("obstacles"), blank=True)
+    proposals = models.TextField(_("proposals"), blank=True)
+    created_at = models.DateTimeField(_("entered"), auto_now_add=True)
+
+    objects = ProgressReportQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["-reported_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(area_counted_ha__isnull=True) | Q(area_counted_ha__gte=0),
+                name="progressreport_area_counted_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(area_handed_over_ha__isnull=True) | Q(area_handed_over_ha__gte=0),
+                name="progressreport_area_handed_over_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(plans_approved_vnd__isnull=True) | Q(plans_approved_vnd__gte=0),
+                name="progressreport_plans_vnd_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_paid_vnd__isnull=True) | Q(amount_paid_vnd__gte=0),
+                name="progressreport_paid_vnd_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(cases_total__isnull=True)
+                | Q(cases_counted__isnull=True)
+                | Q(cases_counted__lte=F("cases_total")),
+                name="progressreport_counted_within_total",
+            ),
+        ]
+        indexes = [models.Index(fields=["phase", "reported_on"])]
+
+    def __str__(self):
+        return f"{self.phase} – {self.reported_on:%d/%m/%Y}"

@@ -1,0 +1,196 @@
+"""Factories for the test suite: each builds a valid row with the fewest choices."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from clearance.models import (
+    Asset,
+    Case,
+    CompensationItem,
+    LandParcel,
+    Payment,
+    ProgressReport,
+    ResettlementPlot,
+    Stage,
+    StageEvent,
+)
+from zones.models import AdminUnit, Investor, Phase, Source, Zone
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("test-password-123")
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    title = factory.Sequence(lambda n: f"Báo cáo số {n}")
+    publisher = "UBND tỉnh Lạng Sơn"
+    published_on = datetime.date(2024, 10, 1)
+
+
+class ProvinceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AdminUnit
+        django_get_or_create = ("structure", "code")
+
+    code = 20
+    name = "Tỉnh Lạng Sơn"
+    unit_type = "tỉnh"
+    level = AdminUnit.Level.PROVINCE
+    structure = AdminUnit.Structure.CURRENT
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AdminUnit
+
+    code = factory.Sequence(lambda n: 900 + n)
+    name = factory.Sequence(lambda n: f"Huyện Thử {n}")
+    unit_type = "huyện"
+    level = AdminUnit.Level.DISTRICT
+    structure = AdminUnit.Structure.LEGACY
+    parent = factory.SubFactory(ProvinceFactory)
+    valid_to = datetime.date(2025, 6, 30)
+
+
+class CommuneFactory(factory.django.DjangoModelFactory):
+    """A legacy commune (before the 2025 reform), inside a district."""
+
+    class Meta:
+        model = AdminUnit
+
+    code = factory.Sequence(lambda n: 90000 + n)
+    name = factory.Sequence(lambda n: f"Xã Thử {n}")
+    unit_type = "xã"
+    level = AdminUnit.Level.COMMUNE
+    structure = AdminUnit.Structure.LEGACY
+    parent = factory.SubFactory(DistrictFactory)
+    valid_to = datetime.date(2025, 6, 30)
+
+
+class InvestorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Investor
+
+    name = factory.Sequence(lambda n: f"Công ty Hạ tầng {n}")
+
+
+class ZoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Zone
+
+    name = factory.Sequence(lambda n: f"Khu công nghiệp Thử {n}")
+    kind = Zone.Kind.INDUSTRIAL_ZONE
+    status = Zone.Status.SITE_CLEARANCE
+    unit = factory.SubFactory(DistrictFactory)
+    planned_area_ha = Decimal("100")
+    source = factory.SubFactory(SourceFactory)
+
+
+class PhaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Phase
+
+    zone = factory.SubFactory(ZoneFactory)
+    number = 1
+    area_ha = Decimal("50")
+    source = factory.SelfAttribute("zone.source")
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    phase = factory.SubFactory(PhaseFactory)
+    unit = factory.SubFactory(CommuneFactory)
+    code = factory.Sequence(lambda n: f"C-{n:05d}")
+    kind = Case.Kind.HOUSEHOLD
+    name = factory.Sequence(lambda n: f"Hộ ông Nguyễn Văn {n}")
+    village = "Thôn Đồng Bụt"
+    stage = Stage.INVENTORY
+
+
+class LandParcelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LandParcel
+
+    case = factory.SubFactory(CaseFactory)
+    sheet_unit = factory.SelfAttribute("case.unit")
+    map_sheet_no = 12
+    parcel_no = factory.Sequence(lambda n: n + 1)
+    area_m2 = Decimal("1000.0")
+    recovered_area_m2 = Decimal("800.0")
+    land_use_code = LandParcel.LandUse.LUC
+
+
+class AssetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Asset
+
+    case = factory.SubFactory(CaseFactory)
+    kind = Asset.Kind.TREE
+    description = "Cây vải"
+    quantity = Decimal("10")
+    unit_of_measure = "cây"
+
+
+class StageEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StageEvent
+
+    case = factory.SubFactory(CaseFactory)
+    kind = StageEvent.Kind.NOTICE
+    happened_on = datetime.date(2024, 3, 1)
+    doc_type = StageEvent.DocType.NOTICE
+    doc_number = factory.Sequence(lambda n: f"{n + 1}/TB-UBND")
+    doc_date = datetime.date(2024, 3, 1)
+    doc_issuer = "UBND huyện Hữu Lũng"
+
+
+class CompensationItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CompensationItem
+
+    case = factory.SubFactory(CaseFactory)
+    component = CompensationItem.Component.LAND
+    amount_vnd = 150_000_000
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Payment
+
+    case = factory.SubFactory(CaseFactory)
+    paid_on = datetime.date(2024, 9, 1)
+    amount_vnd = 150_000_000
+
+
+class ResettlementPlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResettlementPlot
+
+    resettlement_area = "Khu tái định cư Hồ Sơn"
+    plot_no = factory.Sequence(lambda n: f"L{n + 1}")
+    area_m2 = Decimal("150.0")
+
+
+class ProgressReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressReport
+
+    phase = factory.SubFactory(PhaseFactory)
+    unit = factory.SelfAttribute("phase.zone.unit")
+    reported_on = datetime.date(2024, 10, 1)
+    source = factory.SelfAttribute("phase.source")
+    cases_counted = 100
+    area_handed_over_ha = Decimal("10")
