@@ -55,7 +55,10 @@ class Case(Searchable):
 
     phase = models.ForeignKey(Phase, verbose_name=_("phase"), on_delete=models.PROTECT, related_name="cases")
     unit = models.ForeignKey(
-        AdminUnit, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="cases",
+        AdminUnit,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="cases",
         help_text=_("The commune the case was recorded under."),
     )
     code = models.CharField(_("case code"), max_length=30)
@@ -100,7 +103,7 @@ class LandParcel(models.Model):
     """A parcel (thửa đất) a case holds; sheet numbering restarts in every legacy commune."""
 
     class LandUse(models.TextChoices):
-        # Codes of the land-use nomenclature; see docs/decisions/0003-land-use-codes.md.
+        # Codes of the land-use nomenclature; see docs/decisions/0004-land-use-codes.md.
         LUC = "LUC", _("LUC – paddy land, two crops or more")
         LUK = "LUK", _("LUK – other paddy land")
         BHK = "BHK", _("BHK – flat land for other annual crops")
@@ -144,13 +147,31 @@ class LandParcel(models.Model):
             models.UniqueConstraint(
                 fields=["sheet_unit", "map_sheet_no", "parcel_no"], name="landparcel_unique_commune_sheet_parcel"
             ),
-            models.CheckConstraint(condition=Q(area_m2__gt=0), name="landparcel_area_positive"),
-            models.CheckConstraint(condition=Q(recovered_area_m2__gt=0), name="landparcel_recovered_positive"),
             models.CheckConstraint(
-                condition=Q(recovered_area_m2__lte=F("area_m2")), name="landparcel_recovered_within_area"
+                condition=Q(area_m2__gt=0),
+                name="landparcel_area_positive",
+                violation_error_message=_("The parcel area must be greater than zero."),
             ),
-            models.CheckConstraint(condition=Q(map_sheet_no__gte=1), name="landparcel_sheet_no_positive"),
-            models.CheckConstraint(condition=Q(parcel_no__gte=1), name="landparcel_parcel_no_positive"),
+            models.CheckConstraint(
+                condition=Q(recovered_area_m2__gt=0),
+                name="landparcel_recovered_positive",
+                violation_error_message=_("The recovered area must be greater than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(recovered_area_m2__lte=F("area_m2")),
+                name="landparcel_recovered_within_area",
+                violation_error_message=_("The recovered area cannot exceed the parcel area."),
+            ),
+            models.CheckConstraint(
+                condition=Q(map_sheet_no__gte=1),
+                name="landparcel_sheet_no_positive",
+                violation_error_message=_("Map sheets are numbered from 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(parcel_no__gte=1),
+                name="landparcel_parcel_no_positive",
+                violation_error_message=_("Parcels are numbered from 1."),
+            ),
         ]
 
     def __str__(self):
@@ -182,7 +203,11 @@ class Asset(models.Model):
         verbose_name_plural = _("assets")
         ordering = ["case", "kind", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="asset_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0),
+                name="asset_quantity_positive",
+                violation_error_message=_("The quantity must be greater than zero."),
+            ),
         ]
         indexes = [models.Index(fields=["kind"])]
 
@@ -247,7 +272,11 @@ class CompensationItem(models.Model):
         verbose_name_plural = _("compensation items")
         ordering = ["case", "component", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount_vnd__gte=0), name="compensationitem_amount_non_negative"),
+            models.CheckConstraint(
+                condition=Q(amount_vnd__gte=0),
+                name="compensationitem_amount_non_negative",
+                violation_error_message=_("An amount cannot be negative."),
+            ),
         ]
 
     def __str__(self):
@@ -268,7 +297,11 @@ class Payment(models.Model):
         verbose_name_plural = _("payments")
         ordering = ["case", "paid_on", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount_vnd__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount_vnd__gt=0),
+                name="payment_amount_positive",
+                violation_error_message=_("A payment must be greater than zero."),
+            ),
         ]
 
     def __str__(self):
@@ -282,8 +315,12 @@ class ResettlementPlot(models.Model):
     plot_no = models.CharField(_("plot no."), max_length=30)
     area_m2 = models.DecimalField(_("area (m²)"), max_digits=10, decimal_places=1)
     case = models.ForeignKey(
-        Case, verbose_name=_("allocated to"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="resettlement_plots",
+        Case,
+        verbose_name=_("allocated to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resettlement_plots",
     )
     allocated_on = models.DateField(_("allocated on"), null=True, blank=True)
 
@@ -295,11 +332,16 @@ class ResettlementPlot(models.Model):
         ordering = ["resettlement_area", "plot_no"]
         constraints = [
             models.UniqueConstraint(fields=["resettlement_area", "plot_no"], name="resettlementplot_unique_area_plot"),
-            models.CheckConstraint(condition=Q(area_m2__gt=0), name="resettlementplot_area_positive"),
+            models.CheckConstraint(
+                condition=Q(area_m2__gt=0),
+                name="resettlementplot_area_positive",
+                violation_error_message=_("The plot area must be greater than zero."),
+            ),
             models.CheckConstraint(
                 condition=Q(case__isnull=True, allocated_on__isnull=True)
                 | Q(case__isnull=False, allocated_on__isnull=False),
                 name="resettlementplot_allocation_dated",
+                violation_error_message=_("An allocated plot needs both the case and the allocation date."),
             ),
         ]
 
@@ -322,15 +364,21 @@ class ProgressReport(models.Model):
     reported_on = models.DateField(_("figures as of"))
     source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="reports")
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="progress_reports",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="progress_reports",
     )
     cases_total = models.PositiveIntegerField(_("affected cases"), null=True, blank=True)
     cases_counted = models.PositiveIntegerField(_("cases counted"), null=True, blank=True)
     cases_counted_qualifier = models.CharField(
         _("cases counted stated as"), max_length=10, choices=Qualifier, default=Qualifier.EXACT
     )
-    area_counted_ha = models.DecimalField(_("area counted (ha)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    area_counted_ha = models.DecimalField(
+        _("area counted (ha)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
     plans_approved_cases = models.PositiveIntegerField(_("plans approved (cases)"), null=True, blank=True)
     plans_approved_vnd = models.BigIntegerField(_("plans approved (VND)"), null=True, blank=True)
     cases_paid = models.PositiveIntegerField(_("cases paid"), null=True, blank=True)
@@ -342,9 +390,7 @@ class ProgressReport(models.Model):
         _("area handed over stated as"), max_length=10, choices=Qualifier, default=Qualifier.EXACT
     )
     graves_relocated = models.PositiveIntegerField(_("graves relocated"), null=True, blank=True)
-    resettlement_plots_allocated = models.PositiveIntegerField(
-        _("resettlement plots allocated"), null=True, blank=True
-    )
+    resettlement_plots_allocated = models.PositiveIntegerField(_("resettlement plots allocated"), null=True, blank=True)
     obstacles = models.TextField(_("obstacles"), blank=True)
     proposals = models.TextField(_("proposals"), blank=True)
     created_at = models.DateTimeField(_("entered"), auto_now_add=True)
@@ -360,24 +406,29 @@ class ProgressReport(models.Model):
             models.CheckConstraint(
                 condition=Q(area_counted_ha__isnull=True) | Q(area_counted_ha__gte=0),
                 name="progressreport_area_counted_non_negative",
+                violation_error_message=_("The area counted cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(area_handed_over_ha__isnull=True) | Q(area_handed_over_ha__gte=0),
                 name="progressreport_area_handed_over_non_negative",
+                violation_error_message=_("The area handed over cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(plans_approved_vnd__isnull=True) | Q(plans_approved_vnd__gte=0),
                 name="progressreport_plans_vnd_non_negative",
+                violation_error_message=_("The approved amount cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(amount_paid_vnd__isnull=True) | Q(amount_paid_vnd__gte=0),
                 name="progressreport_paid_vnd_non_negative",
+                violation_error_message=_("The amount paid cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(cases_total__isnull=True)
                 | Q(cases_counted__isnull=True)
                 | Q(cases_counted__lte=F("cases_total")),
                 name="progressreport_counted_within_total",
+                violation_error_message=_("Cases counted cannot exceed the affected cases."),
             ),
         ]
         indexes = [models.Index(fields=["phase", "reported_on"])]

@@ -1,4 +1,9 @@
 from django.urls import path
 
+from clearance import views
+
 app_name = "clearance"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("<int:pk>/", views.case_detail, name="case_detail"),
+]

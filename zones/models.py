@@ -58,9 +58,7 @@ class Source(models.Model):
     title = models.CharField(_("title"), max_length=300)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
     published_on = models.DateField(_("date"))
-    date_precision = models.CharField(
-        _("date precision"), max_length=5, choices=Precision, default=Precision.DAY
-    )
+    date_precision = models.CharField(_("date precision"), max_length=5, choices=Precision, default=Precision.DAY)
     url = models.URLField(_("address"), blank=True)
     note = models.TextField(_("note"), blank=True)
     is_synthetic = models.BooleanField(
@@ -123,14 +121,21 @@ class AdminUnit(Searchable):
     level = models.CharField(_("level"), max_length=10, choices=Level)
     structure = models.CharField(_("structure"), max_length=6, choices=Structure)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent unit"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     successors = models.ManyToManyField(
-        "self", through="UnitSuccession", symmetrical=False,
-        related_name="predecessors", verbose_name=_("became"),
+        "self",
+        through="UnitSuccession",
+        symmetrical=False,
+        related_name="predecessors",
+        verbose_name=_("became"),
     )
 
     objects = AdminUnitQuerySet.as_manager()
@@ -145,6 +150,7 @@ class AdminUnit(Searchable):
             models.CheckConstraint(
                 condition=Q(valid_from__isnull=True) | Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
                 name="adminunit_valid_period",
+                violation_error_message=_("A unit cannot stop being valid before it starts."),
             ),
         ]
         indexes = [models.Index(fields=["level", "structure"])]
@@ -156,9 +162,7 @@ class AdminUnit(Searchable):
         return [self.name, str(self.code)]
 
     def is_valid_on(self, day):
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day <= self.valid_to
-        )
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
 
 class UnitSuccession(models.Model):
@@ -181,7 +185,11 @@ class UnitSuccession(models.Model):
         verbose_name_plural = _("unit conversions")
         constraints = [
             models.UniqueConstraint(fields=["old", "new"], name="unitsuccession_unique_pair"),
-            models.CheckConstraint(condition=~Q(old=F("new")), name="unitsuccession_not_self"),
+            models.CheckConstraint(
+                condition=~Q(old=F("new")),
+                name="unitsuccession_not_self",
+                violation_error_message=_("A unit cannot become itself."),
+            ),
         ]
 
     def __str__(self):
@@ -234,7 +242,10 @@ class Zone(Searchable):
     kind = models.CharField(_("kind"), max_length=3, choices=Kind)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PLANNED)
     unit = models.ForeignKey(
-        AdminUnit, verbose_name=_("location unit"), on_delete=models.PROTECT, related_name="zones",
+        AdminUnit,
+        verbose_name=_("location unit"),
+        on_delete=models.PROTECT,
+        related_name="zones",
         help_text=_("The unit named as its location when the record was made."),
     )
     location = models.CharField(_("location"), max_length=300, blank=True)
@@ -247,24 +258,30 @@ class Zone(Searchable):
     leasable_area_ha = models.DecimalField(
         _("leasable industrial area (ha)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
-    leased_area_ha = models.DecimalField(
-        _("leased area (ha)"), max_digits=10, decimal_places=2, null=True, blank=True
-    )
+    leased_area_ha = models.DecimalField(_("leased area (ha)"), max_digits=10, decimal_places=2, null=True, blank=True)
     occupancy_reported_pct = models.DecimalField(
-        _("reported occupancy (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("reported occupancy (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text=_("As the source states it, where leased and leasable areas are not known."),
     )
     investor = models.ForeignKey(
-        Investor, verbose_name=_("infrastructure investor"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="zones",
+        Investor,
+        verbose_name=_("infrastructure investor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="zones",
     )
     construction_started_month = models.DateField(
-        _("infrastructure construction started (month)"), null=True, blank=True,
+        _("infrastructure construction started (month)"),
+        null=True,
+        blank=True,
         help_text=_("First day of the month construction started."),
     )
-    source = models.ForeignKey(
-        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="zones"
-    )
+    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="zones")
     notes = models.TextField(_("notes"), blank=True)
 
     objects = ZoneQuerySet.as_manager()
@@ -277,25 +294,32 @@ class Zone(Searchable):
         constraints = [
             models.UniqueConstraint(fields=["kind", "name"], name="zone_unique_kind_name"),
             models.CheckConstraint(
-                condition=Q(planned_area_ha__isnull=True) | Q(planned_area_ha__gt=0), name="zone_planned_area_positive"
+                condition=Q(planned_area_ha__isnull=True) | Q(planned_area_ha__gt=0),
+                name="zone_planned_area_positive",
+                violation_error_message=_("The planned area must be greater than zero."),
             ),
             models.CheckConstraint(
                 condition=Q(leasable_area_ha__isnull=True) | Q(leasable_area_ha__gt=0),
                 name="zone_leasable_area_positive",
+                violation_error_message=_("The leasable area must be greater than zero."),
             ),
             models.CheckConstraint(
-                condition=Q(leased_area_ha__isnull=True) | Q(leased_area_ha__gte=0), name="zone_leased_area_non_negative"
+                condition=Q(leased_area_ha__isnull=True) | Q(leased_area_ha__gte=0),
+                name="zone_leased_area_non_negative",
+                violation_error_message=_("The leased area cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(leased_area_ha__isnull=True)
                 | Q(leasable_area_ha__isnull=True)
                 | Q(leased_area_ha__lte=F("leasable_area_ha")),
                 name="zone_leased_within_leasable",
+                violation_error_message=_("The leased area cannot exceed the leasable area."),
             ),
             models.CheckConstraint(
                 condition=Q(occupancy_reported_pct__isnull=True)
                 | Q(occupancy_reported_pct__gte=0, occupancy_reported_pct__lte=100),
                 name="zone_occupancy_percent_range",
+                violation_error_message=_("Occupancy must be between 0 and 100 %."),
             ),
         ]
         indexes = [models.Index(fields=["kind", "status"])]
@@ -376,8 +400,16 @@ class Phase(models.Model):
         ordering = ["zone", "number"]
         constraints = [
             models.UniqueConstraint(fields=["zone", "number"], name="phase_unique_zone_number"),
-            models.CheckConstraint(condition=Q(number__gte=1), name="phase_number_positive"),
-            models.CheckConstraint(condition=Q(area_ha__isnull=True) | Q(area_ha__gt=0), name="phase_area_positive"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="phase_number_positive",
+                violation_error_message=_("Phases are numbered from 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(area_ha__isnull=True) | Q(area_ha__gt=0),
+                name="phase_area_positive",
+                violation_error_message=_("The phase area must be greater than zero."),
+            ),
         ]
 
     def __str__(self):
@@ -389,8 +421,9 @@ class SummaryFigure(models.Model):
 
     class Metric(models.TextChoices):
         CLUSTERS_ESTABLISHED = "clusters_established", _("industrial clusters with an establishment decision")
-        CLUSTERS_ESTABLISHED_AREA = "clusters_established_area_ha", _(
-            "total area of established industrial clusters (ha)"
+        CLUSTERS_ESTABLISHED_AREA = (
+            "clusters_established_area_ha",
+            _("total area of established industrial clusters (ha)"),
         )
 
     metric = models.CharField(_("figure"), max_length=40, choices=Metric)
@@ -406,7 +439,11 @@ class SummaryFigure(models.Model):
         ordering = ["metric", "-source__published_on"]
         constraints = [
             models.UniqueConstraint(fields=["metric", "source"], name="summaryfigure_unique_metric_source"),
-            models.CheckConstraint(condition=Q(value__gte=0), name="summaryfigure_value_non_negative"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="summaryfigure_value_non_negative",
+                violation_error_message=_("A figure cannot be negative."),
+            ),
         ]
 
     def __str__(self):

@@ -1,4 +1,9 @@
 from django.urls import path
 
+from zones import views
+
 app_name = "zones"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("zones/<int:pk>/", views.zone_detail, name="zone_detail"),
+]

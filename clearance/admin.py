@@ -1,0 +1,151 @@
+"""Back office for site clearance: a case with everything it holds on one page, history kept."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from clearance.models import (
+    Asset,
+    Case,
+    CompensationItem,
+    LandParcel,
+    Payment,
+    ProgressReport,
+    ResettlementPlot,
+    StageEvent,
+)
+
+
+class LandParcelInline(admin.TabularInline):
+    model = LandParcel
+    fields = [
+        "sheet_unit",
+        "map_sheet_no",
+        "parcel_no",
+        "area_m2",
+        "recovered_area_m2",
+        "land_use_code",
+        "certificate_no",
+    ]
+    autocomplete_fields = ["sheet_unit"]
+    extra = 0
+
+
+class AssetInline(admin.TabularInline):
+    model = Asset
+    fields = ["kind", "description", "quantity", "unit_of_measure"]
+    extra = 0
+
+
+class StageEventInline(admin.TabularInline):
+    model = StageEvent
+    fields = ["kind", "happened_on", "doc_type", "doc_number", "doc_date", "doc_issuer"]
+    extra = 0
+
+
+class CompensationItemInline(admin.TabularInline):
+    model = CompensationItem
+    fields = ["component", "description", "amount_vnd"]
+    extra = 0
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    fields = ["paid_on", "amount_vnd", "doc_number", "note"]
+    extra = 0
+
+
+@admin.register(Case)
+class CaseAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "kind", "stage", "phase", "unit", "village", "is_synthetic", "updated_at"]
+    list_filter = ["stage", "kind", "is_synthetic", ("phase__zone", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["phase__zone", "unit"]
+    search_fields = ["search_text", "name", "code", "id_number"]
+    autocomplete_fields = ["phase", "unit"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [LandParcelInline, AssetInline, StageEventInline, CompensationItemInline, PaymentInline]
+
+
+@admin.register(LandParcel)
+class LandParcelAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "__str__",
+        "sheet_unit",
+        "case",
+        "area_m2",
+        "recovered_area_m2",
+        "land_use_code",
+        "certificate_no",
+    ]
+    list_filter = ["land_use_code"]
+    list_select_related = ["sheet_unit", "case"]
+    # Typing "12 345" finds sheet 12, parcel 345: each word may match either number.
+    search_fields = ["map_sheet_no__exact", "parcel_no__exact", "certificate_no", "case__code", "case__search_text"]
+    autocomplete_fields = ["case", "sheet_unit"]
+
+
+@admin.register(Asset)
+class AssetAdmin(SimpleHistoryAdmin):
+    list_display = ["kind", "description", "quantity", "unit_of_measure", "case"]
+    list_filter = ["kind"]
+    list_select_related = ["case"]
+    search_fields = ["description", "case__code", "case__search_text"]
+    autocomplete_fields = ["case"]
+
+
+@admin.register(StageEvent)
+class StageEventAdmin(SimpleHistoryAdmin):
+    list_display = ["kind", "happened_on", "case", "doc_type", "doc_number", "doc_issuer", "recorded_at"]
+    list_filter = ["kind", "doc_type"]
+    list_select_related = ["case"]
+    search_fields = ["doc_number", "doc_issuer", "case__code", "case__search_text"]
+    autocomplete_fields = ["case"]
+    readonly_fields = ["recorded_at"]
+    date_hierarchy = "happened_on"
+
+
+@admin.register(CompensationItem)
+class CompensationItemAdmin(SimpleHistoryAdmin):
+    list_display = ["component", "amount_vnd", "description", "case"]
+    list_filter = ["component"]
+    list_select_related = ["case"]
+    search_fields = ["description", "case__code", "case__search_text"]
+    autocomplete_fields = ["case"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(SimpleHistoryAdmin):
+    list_display = ["paid_on", "amount_vnd", "case", "doc_number", "note"]
+    list_select_related = ["case"]
+    search_fields = ["doc_number", "note", "case__code", "case__search_text"]
+    autocomplete_fields = ["case"]
+    date_hierarchy = "paid_on"
+
+
+@admin.register(ResettlementPlot)
+class ResettlementPlotAdmin(SimpleHistoryAdmin):
+    list_display = ["resettlement_area", "plot_no", "area_m2", "case", "allocated_on"]
+    list_filter = ["resettlement_area"]
+    list_select_related = ["case"]
+    search_fields = ["resettlement_area", "plot_no", "case__code", "case__search_text"]
+    autocomplete_fields = ["case"]
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "reported_on",
+        "phase",
+        "unit",
+        "cases_counted",
+        "cases_paid",
+        "amount_paid_vnd",
+        "area_handed_over_ha",
+        "source",
+        "reported_by",
+    ]
+    list_filter = [("phase__zone", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["phase__zone", "unit", "source", "reported_by"]
+    search_fields = ["phase__zone__search_text", "phase__zone__name", "unit__search_text", "source__title"]
+    autocomplete_fields = ["phase", "unit", "source", "reported_by"]
+    readonly_fields = ["created_at"]
+    date_hierarchy = "reported_on"

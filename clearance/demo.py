@@ -1,0 +1,644 @@
+"""A synthetic, case-level demo of site clearance for VSIP Lạng Sơn phase 1.
+
+The source article gives only totals ("more than 490 cases counted, more than 57 ha
+handed over" of a 200 ha phase). The portal's case pages need cases, so this module
+makes up 495 of them that agree with those totals. Every row is labelled synthetic:
+cases carry is_synthetic, the resettlement areas say "mô phỏng", the ID numbers start
+with "MP-". Nothing here describes a real person.
+
+Same seed, same data: the generator uses its own random.Random and no "today".
+"""
+
+import datetime
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from clearance.models import (
+    Asset,
+    Case,
+    CompensationItem,
+    LandParcel,
+    Payment,
+    ResettlementPlot,
+    Stage,
+    StageEvent,
+)
+from zones.article import VSIP_ZONE_NAME
+from zones.models import REFORM_DATE, AdminUnit, Phase, Source, Zone
+
+DEFAULT_SEED = 20240601
+CASE_COUNT = 495
+
+# Every date falls while the legacy communes the cases are recorded under still existed.
+DEMO_END = REFORM_DATE - datetime.timedelta(days=1)
+
+DEMO_SOURCE = {
+    "title": "Dữ liệu mô phỏng LSIP – không phải số liệu thật",
+    "published_on": DEMO_END,
+    "date_precision": Source.Precision.DAY,
+    "publisher": "LSIP – dữ liệu mô phỏng (lệnh generate_demo)",
+    "note": (
+        "Hồ sơ trường hợp, tên người, số giấy tờ, thửa đất và số tiền đều do máy sinh ra để minh hoạ; "
+        "không phải người hay số liệu thật. Tổng số được chọn cho khớp với bài báo nguồn: hơn 490 trường "
+        "hợp đã kiểm đếm, hơn 57 ha đã bàn giao, giai đoạn 1 rộng 200 ha."
+    ),
+    "is_synthetic": True,
+}
+
+# The project lies in these two legacy communes of Hữu Lũng; the villages are invented.
+COMMUNES = {
+    6451: ["Thôn Đồng Tiến", "Thôn Làng Dọc", "Thôn Quan Sơn", "Thôn Đồng Lùng", "Thôn Cò Nghệ"],
+    6460: ["Thôn Đồng Mồng", "Thôn Khuôn Thê", "Thôn Lục Liễu", "Thôn Na Hoa"],
+}
+COMMUNE_SHARE = {6451: 0.58, 6460: 0.42}
+RESETTLEMENT_AREAS = {
+    6451: "Khu tái định cư Hồ Sơn (mô phỏng)",
+    6460: "Khu tái định cư Hòa Thắng (mô phỏng)",
+}
+FREE_PLOTS_PER_AREA = 15
+
+# Where the cases stand; every one has at least been counted (kiểm đếm).
+STAGE_SHARES = [
+    (Stage.HANDED_OVER, 0.35),
+    (Stage.PAID, 0.10),
+    (Stage.RECOVERY_DECIDED, 0.05),
+    (Stage.PLAN_APPROVED, 0.10),
+    (Stage.PLAN_POSTED, 0.15),
+    (Stage.INVENTORY, 0.25),
+]
+
+# Notices went out in waves; the cases furthest along got theirs first. The windows are
+# chosen so that the longest chain of steps still ends before DEMO_END.
+NOTICE_WINDOWS = {
+    Stage.HANDED_OVER: (datetime.date(2023, 10, 2), datetime.date(2024, 5, 31)),
+    Stage.PAID: (datetime.date(2023, 10, 2), datetime.date(2024, 5, 31)),
+    Stage.RECOVERY_DECIDED: (datetime.date(2023, 10, 2), datetime.date(2024, 5, 31)),
+    Stage.PLAN_APPROVED: (datetime.date(2024, 1, 2), datetime.date(2024, 10, 31)),
+    Stage.PLAN_POSTED: (datetime.date(2024, 3, 1), datetime.date(2024, 12, 31)),
+    Stage.INVENTORY: (datetime.date(2024, 6, 3), datetime.date(2025, 3, 31)),
+}
+
+# Recovered area of the handed-over cases, in ha: just above the article's "more than 57 ha".
+HANDED_OVER_HA = (Decimal("57.3"), Decimal("59.6"))
+# All recovered area stays inside the 200 ha phase, with room to spare.
+TOTAL_HA_LIMIT = Decimal("195")
+
+DISTRICT = "UBND huyện Hữu Lũng"
+COUNCIL = "Hội đồng bồi thường, hỗ trợ và tái định cư huyện Hữu Lũng"
+LAND_FUND = "Trung tâm Phát triển quỹ đất huyện Hữu Lũng"
+
+Kind = StageEvent.Kind
+DocType = StageEvent.DocType
+LandUse = LandParcel.LandUse
+
+# Each step's act: document type, number suffix and who issues it (None: the commune).
+DOCUMENTS = {
+    Kind.NOTICE: (DocType.NOTICE, "TB-UBND", DISTRICT),
+    Kind.INVENTORY: (DocType.MINUTES, "BB-HĐBT", COUNCIL),
+    Kind.COMPULSORY_INVENTORY: (DocType.DECISION, "QĐ-UBND", DISTRICT),
+    Kind.PLAN_POSTED: (DocType.MINUTES, "BB-UBND", None),
+    Kind.PLAN_APPROVED: (DocType.DECISION, "QĐ-UBND", DISTRICT),
+    Kind.RECOVERY_DECIDED: (DocType.DECISION, "QĐ-UBND", DISTRICT),
+    Kind.PAID: (DocType.MINUTES, "BB-PTQĐ", LAND_FUND),
+    Kind.HANDED_OVER: (DocType.MINUTES, "BB-PTQĐ", LAND_FUND),
+    Kind.ENFORCEMENT: (DocType.DECISION, "QĐ-UBND", DISTRICT),
+    Kind.RESETTLEMENT: (DocType.DECISION, "QĐ-UBND", DISTRICT),
+}
+
+# Enforcement is barred 15 days either side of Tết.
+TET = [datetime.date(2024, 2, 10), datetime.date(2025, 1, 29)]
+
+SURNAMES = [
+    "Hoàng", "Nông", "Lương", "Vi", "Lăng", "Chu", "Hà", "Triệu", "Nguyễn", "Lý",
+    "Đinh", "Mông", "Lành", "Dương", "Lâm", "Trần",
+]  # fmt: skip
+MEN = ["Văn Thắng", "Văn Hùng", "Văn Dũng", "Văn Sơn", "Đức Thành", "Văn Tuấn", "Văn Hải", "Văn Bình", "Văn Cường",
+       "Văn Lâm", "Minh Phúc", "Văn Quý", "Văn Tài", "Văn Khánh", "Đình Long", "Văn Nghĩa", "Văn Toàn", "Văn Hưng",
+       "Xuân Trường", "Văn Lợi"]  # fmt: skip
+WOMEN = ["Thị Lan", "Thị Hoa", "Thị Mai", "Thị Hương", "Thị Nga", "Thị Thảo", "Thị Thu", "Thị Hằng", "Thị Liên",
+         "Thị Yến", "Thị Nhung", "Thị Dung"]  # fmt: skip
+
+# (land use, share, smallest and largest parcel in m²)
+LAND_USES = [
+    (LandUse.LUC, 20, 300, 2000),
+    (LandUse.HNK, 12, 300, 2500),
+    (LandUse.BHK, 5, 300, 1500),
+    (LandUse.CLN, 18, 400, 4000),
+    (LandUse.RSX, 25, 1000, 5000),
+    (LandUse.NTS, 5, 200, 1200),
+    (LandUse.ONT, 10, 80, 300),
+]
+AGRICULTURAL = {LandUse.LUC, LandUse.HNK, LandUse.BHK, LandUse.CLN, LandUse.RSX, LandUse.NTS}
+# Compensation price per m², VND (invented, of a plausible order for rural Lạng Sơn).
+LAND_PRICE = {
+    LandUse.LUC: 65_000,
+    LandUse.HNK: 60_000,
+    LandUse.BHK: 60_000,
+    LandUse.CLN: 62_000,
+    LandUse.RSX: 18_000,
+    LandUse.NTS: 55_000,
+    LandUse.ONT: 1_800_000,
+    LandUse.NTD: 0,
+}
+LAND_ORIGINS = {
+    "farm": ["Nhà nước giao đất nông nghiệp theo Nghị định 64/CP", "Nhận chuyển nhượng", "Thừa kế",
+             "Khai hoang, sử dụng ổn định trước 01/7/2004"],
+    LandUse.RSX: ["Nhà nước giao đất lâm nghiệp", "Nhận chuyển nhượng", "Thừa kế"],
+    LandUse.ONT: ["Được công nhận quyền sử dụng đất", "Nhận chuyển nhượng", "Thừa kế"],
+}  # fmt: skip
+
+
+@dataclass
+class DemoResult:
+    phase: Phase
+    created: bool
+    cases: int
+    parcels: int
+    handed_over_m2: Decimal
+    recovered_m2: Decimal
+    paid_vnd: int
+
+    @property
+    def handed_over_ha(self):
+        return (self.handed_over_m2 / 10_000).quantize(Decimal("0.01"))
+
+    def __str__(self):
+        values = {
+            "phase": self.phase,
+            "cases": self.cases,
+            "parcels": self.parcels,
+            "ha": self.handed_over_ha,
+            "vnd": f"{self.paid_vnd:,}".replace(",", "."),
+        }
+        if self.created:
+            line = _(
+                "Synthetic demo for %(phase)s: %(cases)d cases, %(parcels)d parcels, "
+                "%(ha)s ha handed over, %(vnd)s VND paid"
+            )
+        else:
+            line = _(
+                "Synthetic demo for %(phase)s kept (use --replace to regenerate): %(cases)d cases, "
+                "%(parcels)d parcels, %(ha)s ha handed over, %(vnd)s VND paid"
+            )
+        return line % values
+
+
+class DemoError(Exception):
+    """The demo cannot be made: what it builds on is missing."""
+
+
+def vsip_phase_1():
+    phase = (
+        Phase.objects.select_related("zone")
+        .filter(zone__kind=Zone.Kind.INDUSTRIAL_ZONE, zone__name=VSIP_ZONE_NAME, number=1)
+        .first()
+    )
+    if phase is None:
+        raise DemoError(
+            _("Phase 1 of %(zone)s is not in the database. Run “python manage.py load_lang_son” first.")
+            % {"zone": VSIP_ZONE_NAME}
+        )
+    return phase
+
+
+def demo_communes():
+    units = {u.code: u for u in AdminUnit.objects.legacy().communes().filter(code__in=COMMUNES)}
+    missing = sorted(set(COMMUNES) - set(units))
+    if missing:
+        raise DemoError(
+            _("Legacy communes %(codes)s are missing. Run “python manage.py load_lang_son” first.")
+            % {"codes": ", ".join(map(str, missing))}
+        )
+    return units
+
+
+def demo_summary(*, phase, created):
+    cases = Case.objects.filter(phase=phase).synthetic()
+    parcels = LandParcel.objects.filter(case__in=cases)
+    return DemoResult(
+        phase=phase,
+        created=created,
+        cases=cases.count(),
+        parcels=parcels.count(),
+        handed_over_m2=parcels.filter(case__stage=Stage.HANDED_OVER).aggregate(s=Sum("recovered_area_m2"))["s"]
+        or Decimal(0),
+        recovered_m2=parcels.aggregate(s=Sum("recovered_area_m2"))["s"] or Decimal(0),
+        paid_vnd=Payment.objects.filter(case__in=cases).aggregate(s=Sum("amount_vnd"))["s"] or 0,
+    )
+
+
+@transaction.atomic
+def demo_delete(*, phase):
+    """Remove the phase's synthetic cases, everything hanging on them, and the demo's resettlement plots."""
+    cases = Case.objects.filter(phase=phase).synthetic()
+    # Plots protect the cases they are allocated to, so they go first.
+    ResettlementPlot.objects.filter(Q(case__in=cases) | Q(resettlement_area__in=RESETTLEMENT_AREAS.values())).delete()
+    deleted, _by_model = cases.delete()
+    return deleted
+
+
+@transaction.atomic
+def demo_generate(*, seed=DEFAULT_SEED, replace=False):
+    """Make the synthetic cases of VSIP phase 1, unless they already exist and replace is False."""
+    phase = vsip_phase_1()
+    communes = demo_communes()
+    if Case.objects.filter(phase=phase).synthetic().exists():
+        if not replace:
+            return demo_summary(phase=phase, created=False)
+        demo_delete(phase=phase)
+    source, _created = Source.objects.get_or_create(
+        title=DEMO_SOURCE["title"],
+        published_on=DEMO_SOURCE["published_on"],
+        defaults={k: v for k, v in DEMO_SOURCE.items() if k not in ("title", "published_on")},
+    )
+    _Builder(random.Random(seed), phase=phase, communes=communes, source=source).build().save()
+    return demo_summary(phase=phase, created=True)
+
+
+def _inline(name):
+    """ "Xã Hồ Sơn" as written inside a sentence: "xã Hồ Sơn"."""
+    return name[:1].lower() + name[1:]
+
+
+def _m2(value):
+    return Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _thousands(value):
+    """Round money to whole thousands of VND, as plans are written."""
+    return int(Decimal(value).quantize(Decimal("1E3"), rounding=ROUND_HALF_UP)) if value else 0
+
+
+class _Builder:
+    """Builds every row in memory, then writes each table with one bulk insert."""
+
+    def __init__(self, rng, *, phase, communes, source):
+        self.rng = rng
+        self.phase = phase
+        self.communes = communes
+        self.source = source
+        self.cases = []
+        self.parcels = defaultdict(list)  # case index -> parcels
+        self.assets = defaultdict(list)
+        self.events = defaultdict(list)
+        self.compensation = defaultdict(list)
+        self.payments = defaultdict(list)
+        self.plots = []  # (case index or None, plot)
+        self.next_parcel_no = {}
+
+    # --- dates -----------------------------------------------------------------------------
+
+    def _day(self, start, lo, hi, *, allowed=None):
+        """A working day lo..hi days after start (and before DEMO_END)."""
+        days = [start + datetime.timedelta(days=i) for i in range(lo, hi + 1)]
+        days = [d for d in days if d.weekday() < 5 and d <= DEMO_END and (allowed is None or allowed(d))]
+        return self.rng.choice(days) if days else None
+
+    def _timeline(self, stage, *, compulsory, enforced):
+        start, end = NOTICE_WINDOWS[stage]
+        dates = {Kind.NOTICE: self._day(start, 0, (end - start).days)}
+        notice = dates[Kind.NOTICE]
+        if compulsory:
+            # Refused the count: 15 days of persuasion, then a compulsory inventory decision.
+            dates[Kind.COMPULSORY_INVENTORY] = self._day(notice, 25, 40)
+            dates[Kind.INVENTORY] = self._day(dates[Kind.COMPULSORY_INVENTORY], 5, 20)
+        else:
+            dates[Kind.INVENTORY] = self._day(notice, 14, 60)
+        if Stage.order(stage) < Stage.order(Stage.PLAN_POSTED):
+            return dates
+        dates[Kind.PLAN_POSTED] = self._day(dates[Kind.INVENTORY], 30, 120)
+        if Stage.order(stage) < Stage.order(Stage.PLAN_APPROVED):
+            return dates
+        # Posted for 30 days first; the recovery decision also needs 180 days' notice.
+        earliest = max(dates[Kind.PLAN_POSTED] + datetime.timedelta(days=30), notice + datetime.timedelta(days=180))
+        dates[Kind.PLAN_APPROVED] = approved = self._day(earliest, 0, 20)
+        if Stage.order(stage) < Stage.order(Stage.RECOVERY_DECIDED):
+            return dates
+        dates[Kind.RECOVERY_DECIDED] = self._day(approved, 1, 10)
+        if Stage.order(stage) < Stage.order(Stage.PAID):
+            return dates
+        # Paid within 30 days of the plan's approval.
+        recovery_gap = (dates[Kind.RECOVERY_DECIDED] - approved).days
+        dates[Kind.PAID] = paid = self._day(approved, recovery_gap + 1, 30)
+        if Stage.order(stage) < Stage.order(Stage.HANDED_OVER):
+            return dates
+        if enforced:
+            dates[Kind.ENFORCEMENT] = self._day(
+                paid, 30, 75, allowed=lambda d: all(abs((d - tet).days) > 15 for tet in TET)
+            )
+            dates[Kind.HANDED_OVER] = dates[Kind.ENFORCEMENT]
+        else:
+            dates[Kind.HANDED_OVER] = self._day(paid, 2, 45)
+        return dates
+
+    # --- people and land -------------------------------------------------------------------
+
+    def _person(self):
+        surname = self.rng.choice(SURNAMES)
+        if self.rng.random() < 0.8:
+            return "ông", f"{surname} {self.rng.choice(MEN)}"
+        return "bà", f"{surname} {self.rng.choice(WOMEN)}"
+
+    def _case_people(self, n):
+        """Kinds and names: mostly households, a few individuals, organisations and communities."""
+        rows = []
+        for code, villages in COMMUNES.items():
+            commune = self.communes[code].name
+            rows.append((code, self.rng.choice(villages), Case.Kind.ORGANIZATION, f"UBND {commune} (đất công ích)"))
+            for village in villages[:2]:
+                rows.append((code, village, Case.Kind.ORGANIZATION, f"Hợp tác xã nông nghiệp {_inline(village)}"))
+            for village in villages[-2:]:
+                rows.append((code, village, Case.Kind.COMMUNITY, f"Cộng đồng dân cư {_inline(village)}"))
+        while len(rows) < n:
+            code = 6451 if self.rng.random() < COMMUNE_SHARE[6451] else 6460
+            village = self.rng.choice(COMMUNES[code])
+            title, name = self._person()
+            if self.rng.random() < 0.03:
+                rows.append((code, village, Case.Kind.INDIVIDUAL, f"{title.capitalize()} {name}"))
+            else:
+                rows.append((code, village, Case.Kind.HOUSEHOLD, f"Hộ {title} {name}"))
+        # Group the codes by commune and village, as a list drawn up village by village would be.
+        order = {code: i for i, code in enumerate(COMMUNES)}
+        rows.sort(key=lambda r: (order[r[0]], COMMUNES[r[0]].index(r[1])))
+        return rows
+
+    def _stages(self, n):
+        stages = []
+        for stage, share in STAGE_SHARES[:-1]:
+            stages += [stage] * round(n * share)
+        stages += [STAGE_SHARES[-1][0]] * (n - len(stages))
+        self.rng.shuffle(stages)
+        return stages
+
+    def _parcel_no(self, unit, sheet):
+        key = (unit.pk, sheet)
+        if key not in self.next_parcel_no:
+            self.next_parcel_no[key] = self.rng.randint(1, 40)
+        self.next_parcel_no[key] += self.rng.randint(1, 4)
+        return self.next_parcel_no[key]
+
+    def _land(self, case):
+        if case.kind == Case.Kind.COMMUNITY:
+            uses = [(LandUse.NTD, 300, 1500)]
+        elif case.kind == Case.Kind.ORGANIZATION:
+            uses = [(self.rng.choice([LandUse.RSX, LandUse.CLN]), 3000, 9000)]
+        else:
+            count = self.rng.choices([1, 2, 3], weights=[45, 35, 20])[0]
+            picked = self.rng.choices(LAND_USES, weights=[u[1] for u in LAND_USES], k=count)
+            uses, residential = [], False
+            for use, _share, lo, hi in picked:
+                if use == LandUse.ONT:
+                    if residential:
+                        continue
+                    residential = True
+                uses.append((use, lo, hi))
+        sheet = self.rng.randint(1, 48)
+        parcels = []
+        for use, lo, hi in uses:
+            area = self.rng.randint(lo, hi)
+            share = 1 if self.rng.random() < 0.6 else self.rng.uniform(0.3, 0.95)
+            sheet = sheet if self.rng.random() < 0.7 else self.rng.randint(1, 48)
+            parcels.append(
+                LandParcel(
+                    sheet_unit=case.unit,
+                    map_sheet_no=sheet,
+                    parcel_no=self._parcel_no(case.unit, sheet),
+                    area_m2=_m2(area),
+                    recovered_area_m2=_m2(area * share),
+                    land_use_code=use,
+                    land_origin=self._origin(use),
+                    certificate_no=self._certificate(use),
+                )
+            )
+        return parcels
+
+    def _origin(self, use):
+        # Cemetery land of a community has no recorded origin.
+        return "" if use == LandUse.NTD else self.rng.choice(LAND_ORIGINS.get(use, LAND_ORIGINS["farm"]))
+
+    def _certificate(self, use):
+        # Some holders never got a certificate; the numbers are visibly fake.
+        if use == LandUse.NTD or self.rng.random() < 0.3:
+            return ""
+        return f"MP {self.rng.randrange(10**6):06d}"
+
+    def _scale(self, parcels, factor):
+        for parcel in parcels:
+            parcel.area_m2 = max(_m2(parcel.area_m2 * factor), Decimal("1.0"))
+            parcel.recovered_area_m2 = min(max(_m2(parcel.recovered_area_m2 * factor), Decimal("1.0")), parcel.area_m2)
+
+    def _fit_areas(self):
+        """Scale the made-up areas so the demo agrees with the article's totals."""
+        handed = [p for i, c in enumerate(self.cases) if c.stage == Stage.HANDED_OVER for p in self.parcels[i]]
+        others = [p for i, c in enumerate(self.cases) if c.stage != Stage.HANDED_OVER for p in self.parcels[i]]
+        lo, hi = HANDED_OVER_HA
+        target = (lo + (hi - lo) * Decimal(self.rng.random())) * 10_000
+        self._scale(handed, target / sum(p.recovered_area_m2 for p in handed))
+        room = TOTAL_HA_LIMIT * 10_000 - sum(p.recovered_area_m2 for p in handed)
+        rest = sum(p.recovered_area_m2 for p in others)
+        if rest > room:
+            self._scale(others, room / rest)
+
+    def _assets(self, case, parcels):
+        rng = self.rng
+        assets = []
+        for p in parcels:
+            rec = p.recovered_area_m2
+            if p.land_use_code in (LandUse.LUC, LandUse.HNK, LandUse.BHK):
+                crop = {"LUC": "Lúa", "HNK": "Ngô", "BHK": "Sắn"}[p.land_use_code]
+                assets.append(Asset(kind=Asset.Kind.CROP, description=crop, quantity=rec, unit_of_measure="m²"))
+            elif p.land_use_code == LandUse.CLN:
+                tree = rng.choice(["Cây na", "Cây vải", "Cây hồng"])
+                assets.append(Asset(kind=Asset.Kind.TREE, description=tree, quantity=max(1, int(rec / 20)),
+                                    unit_of_measure="cây"))  # fmt: skip
+            elif p.land_use_code == LandUse.RSX:
+                assets.append(Asset(kind=Asset.Kind.TREE, description="Cây keo", quantity=max(1, int(rec / 4)),
+                                    unit_of_measure="cây"))  # fmt: skip
+            elif p.land_use_code == LandUse.NTS:
+                assets.append(Asset(kind=Asset.Kind.LIVESTOCK, description="Cá trắm, cá chép",
+                                    quantity=rng.randint(50, 400), unit_of_measure="kg"))  # fmt: skip
+            elif p.land_use_code == LandUse.ONT:
+                assets.append(Asset(kind=Asset.Kind.HOUSE, description="Nhà cấp 4 mái tôn",
+                                    quantity=rng.randint(40, 120), unit_of_measure="m²"))  # fmt: skip
+                assets.append(Asset(kind=Asset.Kind.STRUCTURE, description="Tường rào xây gạch",
+                                    quantity=rng.randint(10, 50), unit_of_measure="m"))  # fmt: skip
+        if case.kind == Case.Kind.COMMUNITY or (case.kind == Case.Kind.HOUSEHOLD and rng.random() < 0.03):
+            assets.append(Asset(kind=Asset.Kind.GRAVE, description=rng.choice(["Mộ đất", "Mộ xây"]),
+                                quantity=rng.randint(1, 6) * (5 if case.kind == Case.Kind.COMMUNITY else 1),
+                                unit_of_measure="ngôi"))  # fmt: skip
+        if case.kind == Case.Kind.HOUSEHOLD and rng.random() < 0.05:
+            assets.append(Asset(kind=Asset.Kind.STRUCTURE, description="Giếng khoan", quantity=1,
+                                unit_of_measure="cái"))  # fmt: skip
+        return assets
+
+    def _compensation(self, case, parcels, assets):
+        asset_price = {
+            "Lúa": 8_000, "Ngô": 7_000, "Sắn": 6_000, "Cây na": 350_000, "Cây vải": 450_000, "Cây hồng": 300_000,
+            "Cây keo": 25_000, "Cá trắm, cá chép": 20_000, "Nhà cấp 4 mái tôn": 3_500_000,
+            "Tường rào xây gạch": 900_000, "Mộ đất": 9_000_000, "Mộ xây": 15_000_000, "Giếng khoan": 8_000_000,
+        }  # fmt: skip
+        land = sum(p.recovered_area_m2 * LAND_PRICE[p.land_use_code] for p in parcels)
+        agricultural = sum(
+            p.recovered_area_m2 * LAND_PRICE[p.land_use_code] for p in parcels if p.land_use_code in AGRICULTURAL
+        )
+        items = [
+            (CompensationItem.Component.LAND, "Bồi thường về đất", land),
+            (
+                CompensationItem.Component.ASSETS,
+                "Bồi thường tài sản, cây cối, hoa màu, di chuyển mồ mả",
+                sum(a.quantity * asset_price[a.description] for a in assets),
+            ),
+        ]
+        if case.kind in (Case.Kind.HOUSEHOLD, Case.Kind.INDIVIDUAL) and agricultural:
+            items.append(
+                (CompensationItem.Component.SUPPORT, "Hỗ trợ ổn định đời sống, đào tạo chuyển đổi nghề",
+                 agricultural * Decimal(self.rng.choice(["1.5", "2", "2.5"])))
+            )  # fmt: skip
+        if any(p.land_use_code == LandUse.ONT for p in parcels):
+            items.append(
+                (CompensationItem.Component.RESETTLEMENT, "Hỗ trợ tái định cư", self.rng.randint(60, 120) * 1_000_000)
+            )
+        rows = [
+            CompensationItem(component=c, description=d, amount_vnd=_thousands(a)) for c, d, a in items if _thousands(a)
+        ]
+        if not rows:
+            rows.append(CompensationItem(component=CompensationItem.Component.SUPPORT, description="Hỗ trợ khác",
+                                         amount_vnd=5_000_000))  # fmt: skip
+        return rows
+
+    def _event(self, case, kind, day, note=""):
+        doc_type, _suffix, issuer = DOCUMENTS[kind]
+        doc_date = day
+        if kind == Kind.ENFORCEMENT:
+            # The enforcement decision is served before the day it is carried out.
+            doc_date = day - datetime.timedelta(days=self.rng.randint(15, 25))
+        return StageEvent(
+            kind=kind,
+            happened_on=day,
+            doc_type=doc_type,
+            doc_date=doc_date,
+            doc_issuer=issuer or f"UBND {_inline(case.unit.name)}",
+            note=note,
+        )
+
+    def build(self):
+        rng = self.rng
+        people = self._case_people(CASE_COUNT)
+        stages = self._stages(CASE_COUNT)
+        # A handful of refusals: compulsory counts, and enforced handovers.
+        compulsory = set(rng.sample(range(CASE_COUNT), 8))
+        handed = [i for i, s in enumerate(stages) if s == Stage.HANDED_OVER]
+        enforced = set(rng.sample(handed, 3))
+        for i, ((code, village, kind, name), stage) in enumerate(zip(people, stages, strict=True)):
+            unit = self.communes[code]
+            person = kind in (Case.Kind.HOUSEHOLD, Case.Kind.INDIVIDUAL)
+            case = Case(
+                phase=self.phase,
+                unit=unit,
+                code=f"MP-{i + 1:04d}",
+                kind=kind,
+                name=name,
+                id_number=f"MP-{rng.randrange(10**9):09d}" if person and rng.random() < 0.75 else "",
+                address=f"{village}, {_inline(unit.name)}, huyện Hữu Lũng, tỉnh Lạng Sơn",
+                village=village,
+                stage=stage,
+                is_synthetic=True,
+            )
+            self.cases.append(case)
+            self.parcels[i] = self._land(case)
+            dates = self._timeline(stage, compulsory=i in compulsory, enforced=i in enforced)
+            for event_kind, day in dates.items():
+                note = ""
+                if event_kind == Kind.COMPULSORY_INVENTORY:
+                    note = "Không phối hợp kiểm đếm; đã vận động, thuyết phục 15 ngày."
+                elif event_kind == Kind.ENFORCEMENT:
+                    note = "Cưỡng chế thực hiện quyết định thu hồi đất."
+                self.events[i].append(self._event(case, event_kind, day, note))
+        self._fit_areas()
+        for i, case in enumerate(self.cases):
+            self.assets[i] = self._assets(case, self.parcels[i])
+            if case.has_reached(Stage.PLAN_APPROVED):
+                self.compensation[i] = self._compensation(case, self.parcels[i], self.assets[i])
+            if case.has_reached(Stage.PAID):
+                paid = next(e for e in self.events[i] if e.kind == Kind.PAID)
+                total = sum(item.amount_vnd for item in self.compensation[i])
+                self.payments[i].append(Payment(paid_on=paid.happened_on, amount_vnd=total))
+        self._resettlement()
+        self._number_documents()
+        return self
+
+    def _resettlement(self):
+        """Plots for some handed-over cases that lost residential land, and some still free."""
+        next_plot = defaultdict(int)
+
+        def plot(code):
+            next_plot[code] += 1
+            return ResettlementPlot(
+                resettlement_area=RESETTLEMENT_AREAS[code],
+                plot_no=f"LK-{next_plot[code]:03d}",
+                area_m2=_m2(self.rng.choice([100, 120, 150, 180, 200])),
+            )
+
+        for i, case in enumerate(self.cases):
+            residential = any(p.land_use_code == LandUse.ONT for p in self.parcels[i])
+            if case.stage != Stage.HANDED_OVER or not residential or self.rng.random() < 0.3:
+                continue
+            handed_over = next(e for e in self.events[i] if e.kind == Kind.HANDED_OVER).happened_on
+            day = self._day(handed_over, 15, 90)
+            if day is None:
+                continue
+            allocated = plot(case.unit.code)
+            allocated.allocated_on = day
+            self.plots.append((i, allocated))
+            self.events[i].append(self._event(case, Kind.RESETTLEMENT, day, "Giao đất tái định cư."))
+        for code in COMMUNES:
+            self.plots += [(None, plot(code)) for _n in range(FREE_PLOTS_PER_AREA)]
+
+    def _number_documents(self):
+        """Number each issuer's acts in date order, per year, as a register would."""
+        events = sorted(
+            (e for i in range(len(self.cases)) for e in self.events[i]),
+            key=lambda e: (e.doc_date, Kind.values.index(e.kind)),
+        )
+        counters = {}
+        for event in events:
+            _doc_type, suffix, _issuer = DOCUMENTS[event.kind]
+            key = (event.doc_issuer, suffix, event.doc_date.year)
+            if key not in counters:
+                counters[key] = self.rng.randint(20, 300)
+            counters[key] += self.rng.randint(1, 3)
+            event.doc_number = f"{counters[key]}/{suffix}"
+        for i in range(len(self.cases)):
+            for payment in self.payments[i]:
+                payment.doc_number = next(e.doc_number for e in self.events[i] if e.kind == Kind.PAID)
+
+    def save(self):
+        reason = "Dữ liệu mô phỏng (generate_demo)"
+        for case in self.cases:
+            case.refresh_search_text()
+        cases = bulk_create_with_history(self.cases, Case, batch_size=500, default_change_reason=reason)
+        for rows_by_case, model in (
+            (self.parcels, LandParcel),
+            (self.assets, Asset),
+            (self.events, StageEvent),
+            (self.compensation, CompensationItem),
+            (self.payments, Payment),
+        ):
+            rows = []
+            for i, case in enumerate(cases):
+                for row in rows_by_case[i]:
+                    row.case = case
+                    rows.append(row)
+            bulk_create_with_history(rows, model, batch_size=500, default_change_reason=reason)
+        plots = []
+        for i, plot in self.plots:
+            plot.case = cases[i] if i is not None else None
+            plots.append(plot)
+        bulk_create_with_history(plots, ResettlementPlot, batch_size=500, default_change_reason=reason)

@@ -1,0 +1,54 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django_tables2 import RequestConfig
+
+from clearance.filters import CaseFilter
+from clearance.models import Case, Stage
+from clearance.queries import cases_for_list
+from clearance.tables import CaseTable
+
+CASES_PER_PAGE = 50
+
+
+def _case_for(request, pk):
+    """The one way views fetch a case."""
+    # Area scoping goes here once users are tied to units; for now every officer reads every case.
+    return get_object_or_404(Case.objects.select_related("phase__zone", "phase__source", "unit__parent"), pk=pk)
+
+
+@login_required
+def case_list(request):
+    case_filter = CaseFilter(request.GET, queryset=cases_for_list())
+    table = CaseTable(case_filter.qs)
+    RequestConfig(request, paginate={"per_page": CASES_PER_PAGE}).configure(table)
+    return render(request, "clearance/case_list.html", {"filter": case_filter, "table": table})
+
+
+@login_required
+def case_detail(request, pk):
+    case = _case_for(request, pk)
+    compensation = list(case.compensation.order_by("component", "id"))
+    payments = list(case.payments.order_by("paid_on", "id"))
+    parcels = list(case.parcels.select_related("sheet_unit").order_by("sheet_unit__name", "map_sheet_no", "parcel_no"))
+    stages = [
+        {"label": label, "reached": case.has_reached(value), "current": value == case.stage}
+        for value, label in Stage.choices
+    ]
+    return render(
+        request,
+        "clearance/case_detail.html",
+        {
+            "case": case,
+            "stages": stages,
+            "parcels": parcels,
+            "parcels_area_m2": sum(parcel.area_m2 for parcel in parcels),
+            "parcels_recovered_m2": sum(parcel.recovered_area_m2 for parcel in parcels),
+            "assets": case.assets.order_by("kind", "id"),
+            "events": case.events.order_by("happened_on", "id"),
+            "compensation": compensation,
+            "compensation_total": sum(item.amount_vnd for item in compensation),
+            "payments": payments,
+            "payments_total": sum(payment.amount_vnd for payment in payments),
+            "resettlement_plots": case.resettlement_plots.order_by("resettlement_area", "plot_no"),
+        },
+    )

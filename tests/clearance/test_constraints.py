@@ -1,0 +1,279 @@
+"""The database itself refuses impossible parcels, money and reports; full_clean() says so before it has to."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+
+from clearance.models import Case, LandParcel, ResettlementPlot, StageEvent
+from tests.factories import (
+    AssetFactory,
+    CaseFactory,
+    CommuneFactory,
+    CompensationItemFactory,
+    LandParcelFactory,
+    PaymentFactory,
+    PhaseFactory,
+    ProgressReportFactory,
+    ResettlementPlotFactory,
+    StageEventFactory,
+)
+
+D = Decimal
+DAY = datetime.date(2024, 11, 1)
+
+
+def _rejected_by_database(model, pk, changes):
+    # queryset.update() skips save() and full_clean(): only the database can refuse.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        model.objects.filter(pk=pk).update(**changes)
+
+
+def _accepted_by_database(model, pk, changes):
+    with transaction.atomic():
+        model.objects.filter(pk=pk).update(**changes)
+    assert model.objects.filter(pk=pk).values(*changes).get() == changes
+
+
+def _apply(obj, changes):
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    return obj
+
+
+def _allocated_plot():
+    return ResettlementPlotFactory(case=CaseFactory(), allocated_on=DAY)
+
+
+# (constraint, factory, bad values, good boundary values). The parcel factory makes 1000 m², 800 recovered.
+CHECKS = [
+    pytest.param(
+        "landparcel_area_positive",
+        LandParcelFactory,
+        {"area_m2": D("0"), "recovered_area_m2": D("0")},
+        {"area_m2": D("0.1"), "recovered_area_m2": D("0.1")},
+        id="parcel area zero",
+    ),
+    pytest.param(
+        "landparcel_recovered_positive",
+        LandParcelFactory,
+        {"recovered_area_m2": D("0")},
+        {"recovered_area_m2": D("0.1")},
+        id="parcel recovered zero",
+    ),
+    pytest.param(
+        "landparcel_recovered_within_area",
+        LandParcelFactory,
+        {"recovered_area_m2": D("1000.1")},
+        {"recovered_area_m2": D("1000.0")},
+        id="parcel recovered more than its area",
+    ),
+    pytest.param(
+        "landparcel_sheet_no_positive",
+        LandParcelFactory,
+        {"map_sheet_no": 0},
+        {"map_sheet_no": 1},
+        id="parcel map sheet zero",
+    ),
+    pytest.param(
+        "landparcel_parcel_no_positive",
+        LandParcelFactory,
+        {"parcel_no": 0},
+        {"parcel_no": 1},
+        id="parcel number zero",
+    ),
+    pytest.param(
+        "asset_quantity_positive",
+        AssetFactory,
+        {"quantity": D("0")},
+        {"quantity": D("0.01")},
+        id="asset quantity zero",
+    ),
+    pytest.param(
+        "compensationitem_amount_non_negative",
+        CompensationItemFactory,
+        {"amount_vnd": -1},
+        {"amount_vnd": 0},
+        id="compensation negative, zero is fine",
+    ),
+    pytest.param(
+        "payment_amount_positive",
+        PaymentFactory,
+        {"amount_vnd": 0},
+        {"amount_vnd": 1},
+        id="payment zero",
+    ),
+    pytest.param(
+        "resettlementplot_area_positive",
+        ResettlementPlotFactory,
+        {"area_m2": D("0")},
+        {"area_m2": D("0.1")},
+        id="resettlement plot area zero",
+    ),
+    pytest.param(
+        "resettlementplot_allocation_dated",
+        _allocated_plot,
+        {"allocated_on": None},
+        {"case": None, "allocated_on": None},
+        id="plot allocated without a date, free plot is fine",
+    ),
+    pytest.param(
+        "resettlementplot_allocation_dated",
+        ResettlementPlotFactory,
+        {"allocated_on": DAY},
+        {"allocated_on": None},
+        id="free plot with an allocation date",
+    ),
+    pytest.param(
+        "progressreport_area_counted_non_negative",
+        ProgressReportFactory,
+        {"area_counted_ha": D("-0.01")},
+        {"area_counted_ha": D("0")},
+        id="report area counted negative",
+    ),
+    pytest.param(
+        "progressreport_area_handed_over_non_negative",
+        ProgressReportFactory,
+        {"area_handed_over_ha": D("-0.01")},
+        {"area_handed_over_ha": D("0")},
+        id="report area handed over negative",
+    ),
+    pytest.param(
+        "progressreport_plans_vnd_non_negative",
+        ProgressReportFactory,
+        {"plans_approved_vnd": -1},
+        {"plans_approved_vnd": 0},
+        id="report plans approved negative",
+    ),
+    pytest.param(
+        "progressreport_paid_vnd_non_negative",
+        ProgressReportFactory,
+        {"amount_paid_vnd": -1},
+        {"amount_paid_vnd": 0},
+        id="report amount paid negative",
+    ),
+    pytest.param(
+        "progressreport_counted_within_total",
+        ProgressReportFactory,
+        {"cases_total": 100, "cases_counted": 101},
+        {"cases_total": 100, "cases_counted": 100},
+        id="report counted more than total",
+    ),
+    pytest.param(
+        "progressreport_counted_within_total",
+        ProgressReportFactory,
+        {"cases_total": 100, "cases_counted": 101},
+        {"cases_total": None, "cases_counted": 101},
+        id="report counted with total unknown is fine",
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("constraint, factory, bad, good", CHECKS)
+def test_database_rejects_bad_values_and_accepts_the_boundary(constraint, factory, bad, good):
+    obj = factory()
+    model = type(obj)
+
+    _rejected_by_database(model, obj.pk, bad)
+    _accepted_by_database(model, obj.pk, good)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("constraint, factory, bad, good", CHECKS)
+def test_full_clean_rejects_bad_values_and_accepts_the_boundary(constraint, factory, bad, good):
+    obj = factory()
+
+    with pytest.raises(ValidationError):
+        _apply(obj, bad).full_clean()
+    _apply(obj, good).full_clean()
+
+
+@pytest.mark.django_db
+def test_plot_allocated_with_a_date_is_accepted():
+    plot = ResettlementPlotFactory()
+
+    _accepted_by_database(ResettlementPlot, plot.pk, {"case": CaseFactory().pk, "allocated_on": DAY})
+
+
+# ---- uniqueness -------------------------------------------------------------------------------
+
+
+def _rejected(model, **values):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        model.objects.create(**values)
+    with pytest.raises(ValidationError):
+        model(**values).full_clean()
+
+
+def _accepted(model, **values):
+    model(**values).full_clean()
+    return model.objects.create(**values)
+
+
+@pytest.mark.django_db
+def test_one_parcel_per_commune_sheet_and_number():
+    parcel = LandParcelFactory(map_sheet_no=12, parcel_no=345)
+    values = {
+        "case": CaseFactory(),
+        "map_sheet_no": 12,
+        "parcel_no": 345,
+        "area_m2": D("500"),
+        "recovered_area_m2": D("500"),
+        "land_use_code": LandParcel.LandUse.CLN,
+    }
+
+    # Sheet numbering restarts in every commune: sheet 12 parcel 345 exists in each.
+    _accepted(LandParcel, sheet_unit=CommuneFactory(), **values)
+    _accepted(LandParcel, sheet_unit=parcel.sheet_unit, **(values | {"parcel_no": 346}))
+    _rejected(LandParcel, sheet_unit=parcel.sheet_unit, **values)
+
+
+@pytest.mark.django_db
+def test_case_code_is_unique_per_phase():
+    case = CaseFactory(code="HL-001")
+    values = {"unit": case.unit, "code": "HL-001", "name": "Hộ bà Lý Thị C"}
+
+    _accepted(Case, phase=PhaseFactory(zone=case.phase.zone, number=2, source=case.phase.source), **values)
+    _rejected(Case, phase=case.phase, **values)
+
+
+@pytest.mark.django_db
+def test_each_step_is_recorded_once_per_case():
+    event = StageEventFactory(kind=StageEvent.Kind.NOTICE)
+    values = {"kind": StageEvent.Kind.NOTICE, "happened_on": DAY}
+
+    _accepted(StageEvent, case=CaseFactory(), **values)
+    _accepted(StageEvent, case=event.case, kind=StageEvent.Kind.INVENTORY, happened_on=DAY)
+    _rejected(StageEvent, case=event.case, **values)
+
+
+@pytest.mark.django_db
+def test_plot_number_is_unique_per_resettlement_area():
+    plot = ResettlementPlotFactory(resettlement_area="Khu tái định cư Hồ Sơn", plot_no="L7")
+
+    _accepted(ResettlementPlot, resettlement_area="Khu tái định cư Đồng Bành", plot_no="L7", area_m2=D("120"))
+    _rejected(ResettlementPlot, resettlement_area=plot.resettlement_area, plot_no="L7", area_m2=D("120"))
+
+
+UNIQUE_TESTED = {
+    "landparcel_unique_commune_sheet_parcel",
+    "case_unique_phase_code",
+    "stageevent_unique_case_kind",
+    "resettlementplot_unique_area_plot",
+}
+
+
+def test_every_constraint_of_the_app_has_a_test():
+    declared = {
+        constraint.name
+        for model in apps.get_app_config("clearance").get_models()
+        for constraint in model._meta.constraints
+        if isinstance(constraint, models.CheckConstraint | models.UniqueConstraint)
+    }
+    tested = {param.values[0] for param in CHECKS} | UNIQUE_TESTED
+    assert declared - tested == set(), "write a test for each new constraint"
+    assert tested - declared == set(), "a tested constraint no longer exists"

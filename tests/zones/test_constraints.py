@@ -1,0 +1,267 @@
+"""The database itself refuses impossible zones, units and figures; full_clean() says so before it has to."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+
+from tests.factories import CommuneFactory, DistrictFactory, InvestorFactory, PhaseFactory, SourceFactory, ZoneFactory
+from zones.models import AdminUnit, Investor, Phase, Source, SummaryFigure, UnitSuccession, Zone
+
+D = Decimal
+
+
+def _summary_figure(**kwargs):
+    kwargs.setdefault("source", SourceFactory())
+    return SummaryFigure.objects.create(
+        metric=SummaryFigure.Metric.CLUSTERS_ESTABLISHED, value=D("9"), qualifier="exact", **kwargs
+    )
+
+
+def _rejected_by_database(model, pk, changes):
+    # queryset.update() skips save() and full_clean(): only the database can refuse.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        model.objects.filter(pk=pk).update(**changes)
+
+
+def _accepted_by_database(model, pk, changes):
+    with transaction.atomic():
+        model.objects.filter(pk=pk).update(**changes)
+    assert model.objects.filter(pk=pk).values(*changes).get() == changes
+
+
+def _apply(obj, changes):
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    return obj
+
+
+# (constraint, factory, bad values, good boundary values)
+CHECKS = [
+    pytest.param(
+        "adminunit_valid_period",
+        CommuneFactory,
+        {"valid_from": datetime.date(2025, 7, 1), "valid_to": datetime.date(2025, 6, 30)},
+        {"valid_from": datetime.date(2025, 6, 30), "valid_to": datetime.date(2025, 6, 30)},
+        id="unit valid_to before valid_from",
+    ),
+    pytest.param(
+        "zone_planned_area_positive",
+        ZoneFactory,
+        {"planned_area_ha": D("0")},
+        {"planned_area_ha": D("0.01")},
+        id="zone planned area zero",
+    ),
+    pytest.param(
+        "zone_planned_area_positive",
+        ZoneFactory,
+        {"planned_area_ha": D("-5")},
+        {"planned_area_ha": None},
+        id="zone planned area negative, unknown is fine",
+    ),
+    pytest.param(
+        "zone_leasable_area_positive",
+        ZoneFactory,
+        {"leasable_area_ha": D("0")},
+        {"leasable_area_ha": D("0.01")},
+        id="zone leasable area zero",
+    ),
+    pytest.param(
+        "zone_leased_area_non_negative",
+        ZoneFactory,
+        {"leased_area_ha": D("-0.01")},
+        {"leased_area_ha": D("0")},
+        id="zone leased area negative",
+    ),
+    pytest.param(
+        "zone_leased_within_leasable",
+        ZoneFactory,
+        {"leasable_area_ha": D("50"), "leased_area_ha": D("50.01")},
+        {"leasable_area_ha": D("50"), "leased_area_ha": D("50")},
+        id="zone leased more than leasable",
+    ),
+    pytest.param(
+        "zone_leased_within_leasable",
+        ZoneFactory,
+        {"leasable_area_ha": D("50"), "leased_area_ha": D("60")},
+        {"leasable_area_ha": None, "leased_area_ha": D("60")},
+        id="zone leased with leasable unknown is fine",
+    ),
+    pytest.param(
+        "zone_occupancy_percent_range",
+        ZoneFactory,
+        {"occupancy_reported_pct": D("100.01")},
+        {"occupancy_reported_pct": D("100")},
+        id="zone occupancy above 100",
+    ),
+    pytest.param(
+        "zone_occupancy_percent_range",
+        ZoneFactory,
+        {"occupancy_reported_pct": D("-0.01")},
+        {"occupancy_reported_pct": D("0")},
+        id="zone occupancy below 0",
+    ),
+    pytest.param(
+        "phase_number_positive",
+        PhaseFactory,
+        {"number": 0},
+        {"number": 1},
+        id="phase number zero",
+    ),
+    pytest.param(
+        "phase_area_positive",
+        PhaseFactory,
+        {"area_ha": D("0")},
+        {"area_ha": D("0.01")},
+        id="phase area zero",
+    ),
+    pytest.param(
+        "summaryfigure_value_non_negative",
+        _summary_figure,
+        {"value": D("-0.01")},
+        {"value": D("0")},
+        id="summary figure negative",
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("constraint, factory, bad, good", CHECKS)
+def test_database_rejects_bad_values_and_accepts_the_boundary(constraint, factory, bad, good):
+    obj = factory()
+    model = type(obj)
+
+    _rejected_by_database(model, obj.pk, bad)
+    _accepted_by_database(model, obj.pk, good)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("constraint, factory, bad, good", CHECKS)
+def test_full_clean_rejects_bad_values_and_accepts_the_boundary(constraint, factory, bad, good):
+    obj = factory()
+
+    with pytest.raises(ValidationError):
+        _apply(obj, bad).full_clean()
+    _apply(obj, good).full_clean()
+
+
+# ---- uniqueness -------------------------------------------------------------------------------
+
+
+def _rejected(model, **values):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        model.objects.create(**values)
+    with pytest.raises(ValidationError):
+        model(**values).full_clean()
+
+
+def _accepted(model, **values):
+    model(**values).full_clean()
+    return model.objects.create(**values)
+
+
+def _unit_values(**changes):
+    values = {
+        "code": 6190,
+        "name": "Xã Hồ Sơn",
+        "unit_type": "xã",
+        "level": AdminUnit.Level.COMMUNE,
+        "structure": AdminUnit.Structure.LEGACY,
+    }
+    return values | changes
+
+
+@pytest.mark.django_db
+def test_same_official_code_in_both_structures_but_not_twice_in_one():
+    AdminUnit.objects.create(**_unit_values())
+
+    _accepted(AdminUnit, **_unit_values(structure=AdminUnit.Structure.CURRENT, name="Xã Hữu Lũng"))
+    _rejected(AdminUnit, **_unit_values(name="Xã Khác"))
+    _rejected(AdminUnit, **_unit_values(structure=AdminUnit.Structure.CURRENT, name="Xã Khác"))
+
+
+@pytest.mark.django_db
+def test_a_legacy_unit_may_go_to_several_units_but_each_pair_once():
+    old, new, other = CommuneFactory(), CommuneFactory(), CommuneFactory()
+    UnitSuccession.objects.create(old=old, new=new, partial=True)
+
+    _accepted(UnitSuccession, old=old, new=other, partial=True)
+    _rejected(UnitSuccession, old=old, new=new)
+
+
+@pytest.mark.django_db
+def test_a_unit_cannot_succeed_itself():
+    unit = CommuneFactory()
+
+    _rejected(UnitSuccession, old=unit, new=unit)
+    _accepted(UnitSuccession, old=unit, new=CommuneFactory())
+
+
+@pytest.mark.django_db
+def test_source_title_is_unique_per_date():
+    source = SourceFactory(title="Báo Lạng Sơn", published_on=datetime.date(2024, 10, 1))
+    values = {"title": source.title, "publisher": "Báo Lạng Sơn"}
+
+    _accepted(Source, published_on=datetime.date(2024, 10, 2), **values)
+    _rejected(Source, published_on=source.published_on, **values)
+
+
+@pytest.mark.django_db
+def test_investor_name_is_unique():
+    InvestorFactory(name="Công ty CP Đầu tư Hạ tầng")
+
+    _accepted(Investor, name="Công ty CP Đầu tư Hạ tầng 2")
+    _rejected(Investor, name="Công ty CP Đầu tư Hạ tầng")
+
+
+@pytest.mark.django_db
+def test_zone_name_is_unique_per_kind():
+    zone = ZoneFactory(name="Đồng Bành", kind=Zone.Kind.INDUSTRIAL_ZONE)
+    values = {"name": zone.name, "unit": DistrictFactory(), "source": zone.source}
+
+    _accepted(Zone, kind=Zone.Kind.INDUSTRIAL_CLUSTER, **values)
+    _rejected(Zone, kind=Zone.Kind.INDUSTRIAL_ZONE, **values)
+
+
+@pytest.mark.django_db
+def test_phase_number_is_unique_per_zone():
+    phase = PhaseFactory(number=1)
+
+    _accepted(Phase, zone=phase.zone, number=2, source=phase.source)
+    _accepted(Phase, zone=ZoneFactory(), number=1, source=phase.source)
+    _rejected(Phase, zone=phase.zone, number=1, source=phase.source)
+
+
+@pytest.mark.django_db
+def test_a_source_gives_each_summary_figure_once():
+    figure = _summary_figure()
+    values = {"metric": figure.metric, "value": D("10"), "qualifier": "exact"}
+
+    _accepted(SummaryFigure, source=SourceFactory(), **values)
+    _rejected(SummaryFigure, source=figure.source, **values)
+
+
+UNIQUE_TESTED = {
+    "adminunit_unique_structure_code",
+    "unitsuccession_unique_pair",
+    "unitsuccession_not_self",
+    "source_unique_title_date",
+    "zone_unique_kind_name",
+    "phase_unique_zone_number",
+    "summaryfigure_unique_metric_source",
+}
+
+
+def test_every_constraint_of_the_app_has_a_test():
+    declared = {
+        constraint.name
+        for model in apps.get_app_config("zones").get_models()
+        for constraint in model._meta.constraints
+        if isinstance(constraint, models.CheckConstraint | models.UniqueConstraint)
+    }
+    tested = {param.values[0] for param in CHECKS} | UNIQUE_TESTED
+    assert declared - tested == set(), "write a test for each new constraint"
+    assert tested - declared == set(), "a tested constraint no longer exists"

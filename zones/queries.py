@@ -1,0 +1,156 @@
+"""Read-side queries for the zone pages: a fixed number of SQL queries, whatever the data size."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, Sum
+
+from clearance.models import Case, LandParcel, Payment, ProgressReport, Stage
+from zones.models import AdminUnit, Phase, SummaryFigure, UnitSuccession, Zone, ZoneDocument
+
+M2_PER_HA = Decimal(10000)
+
+
+def zones_for_overview(query=""):
+    """Every zone and cluster with its phases and each phase's latest report, in four queries."""
+    latest_report = Prefetch(
+        "reports",
+        # A sliced Prefetch is one window-function query for all phases (Django ≥ 4.2).
+        queryset=ProgressReport.objects.newest_first().select_related("source")[:1],
+        to_attr="latest_reports",
+    )
+    phases = Prefetch(
+        "phases",
+        queryset=Phase.objects.order_by("number").select_related("source").prefetch_related(latest_report),
+    )
+    zones = (
+        Zone.objects.select_related("unit__parent", "investor", "source")
+        .prefetch_related(phases)
+        .order_by("kind", "name")
+    )
+    if query:
+        zones = zones.search(query)
+    zones = list(zones)
+    for zone in zones:
+        for phase in zone.phases.all():
+            phase.latest_report = phase.latest_reports[0] if phase.latest_reports else None
+    return zones
+
+
+def summary_figures():
+    return list(SummaryFigure.objects.select_related("source").order_by("metric", "-source__published_on"))
+
+
+def phases_with_history(zone):
+    """The zone's phases, each with every report it ever had, newest first."""
+    reports = Prefetch(
+        "reports",
+        queryset=ProgressReport.objects.newest_first().select_related("source", "unit", "reported_by"),
+        to_attr="history_newest_first",
+    )
+    return list(zone.phases.order_by("number").select_related("source").prefetch_related(reports))
+
+
+def zone_documents(zone):
+    return list(ZoneDocument.objects.filter(zone=zone).order_by("doc_date", "id"))
+
+
+class RegistryFigures:
+    """What the case registry says for a phase or a commune, beside (never instead of) reported figures."""
+
+    def __init__(self, unit=None):
+        self.unit = unit
+        self.cases = 0
+        self.counted = 0
+        self.handed_over = 0
+        self.synthetic = 0
+        self.recovered_m2 = Decimal(0)
+        self.handed_over_m2 = Decimal(0)
+        self.paid_vnd = 0
+
+    def add(self, other):
+        for name in ("cases", "counted", "handed_over", "synthetic", "recovered_m2", "handed_over_m2", "paid_vnd"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def recovered_ha(self):
+        return self.recovered_m2 / M2_PER_HA
+
+    @property
+    def handed_over_ha(self):
+        return self.handed_over_m2 / M2_PER_HA
+
+    @property
+    def all_synthetic(self):
+        return self.cases > 0 and self.synthetic == self.cases
+
+
+def registry_by_phase_and_unit(zone):
+    """Registry figures per phase, each with a breakdown by the commune the cases were recorded under.
+
+    Cases, parcels and payments are summed in three separate grouped queries: one query
+    joining parcels and payments to cases would count every payment once per parcel.
+    Returns {phase_id: (phase total, [per-commune figures, by commune name])}.
+    """
+    rows = defaultdict(RegistryFigures)
+
+    cases = (
+        Case.objects.filter(phase__zone=zone)
+        .values("phase_id", "unit_id")
+        .annotate(
+            n=Count("id"),
+            n_counted=Count("id", filter=Q(stage__in=Stage.reached(Stage.INVENTORY))),
+            n_handed_over=Count("id", filter=Q(stage=Stage.HANDED_OVER)),
+            n_synthetic=Count("id", filter=Q(is_synthetic=True)),
+        )
+        .order_by()
+    )
+    for row in cases:
+        figures = rows[(row["phase_id"], row["unit_id"])]
+        figures.cases = row["n"]
+        figures.counted = row["n_counted"]
+        figures.handed_over = row["n_handed_over"]
+        figures.synthetic = row["n_synthetic"]
+
+    parcels = (
+        LandParcel.objects.filter(case__phase__zone=zone)
+        .values("case__phase_id", "case__unit_id")
+        .annotate(
+            recovered=Sum("recovered_area_m2"),
+            handed_over=Sum("recovered_area_m2", filter=Q(case__stage=Stage.HANDED_OVER)),
+        )
+        .order_by()
+    )
+    for row in parcels:
+        figures = rows[(row["case__phase_id"], row["case__unit_id"])]
+        figures.recovered_m2 = row["recovered"] or Decimal(0)
+        figures.handed_over_m2 = row["handed_over"] or Decimal(0)
+
+    payments = (
+        Payment.objects.filter(case__phase__zone=zone)
+        .values("case__phase_id", "case__unit_id")
+        .annotate(paid=Sum("amount_vnd"))
+        .order_by()
+    )
+    for row in payments:
+        rows[(row["case__phase_id"], row["case__unit_id"])].paid_vnd = row["paid"] or 0
+
+    units = AdminUnit.objects.filter(pk__in={unit_id for _, unit_id in rows}).select_related("parent")
+    units = units.prefetch_related(
+        Prefetch(
+            "successions_to",
+            queryset=UnitSuccession.objects.select_related("new").order_by("new__name"),
+            to_attr="conversions",
+        )
+    )
+    units = {unit.pk: unit for unit in units}
+
+    result = {}
+    for (phase_id, unit_id), figures in rows.items():
+        figures.unit = units[unit_id]
+        total, communes = result.setdefault(phase_id, (RegistryFigures(), []))
+        total.add(figures)
+        communes.append(figures)
+    for _, communes in result.values():
+        communes.sort(key=lambda figures: (figures.unit.name, figures.unit.pk))
+    return result
