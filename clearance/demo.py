@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.db.models import Q, Sum
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -174,8 +175,9 @@ class DemoResult:
             "phase": self.phase,
             "cases": self.cases,
             "parcels": self.parcels,
-            "ha": self.handed_over_ha,
-            "vnd": f"{self.paid_vnd:,}".replace(",", "."),
+            # Grouped as the active language writes numbers: 1.234,5 in Vietnamese.
+            "ha": number_format(self.handed_over_ha, 2, force_grouping=True),
+            "vnd": number_format(self.paid_vnd, force_grouping=True),
         }
         if self.created:
             line = _(

@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from clearance.models import Case
@@ -33,10 +34,10 @@ class CaseTable(tables.Table):
         return format_html('{}<br><small class="muted">{}</small>', value.name, value.parent.name)
 
     def render_stage(self, record):
-        return record.get_stage_display()
+        return capfirst(record.get_stage_display())
 
     def render_kind(self, record):
-        return record.get_kind_display()
+        return capfirst(record.get_kind_display())
 
     def render_recovered_m2(self, value):
         return m2(value)

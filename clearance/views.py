@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django_tables2 import RequestConfig
 
 from clearance.filters import CaseFilter
-from clearance.models import Case, Stage
+from clearance.models import Case, CompensationItem, Stage
 from clearance.queries import cases_for_list
 from clearance.tables import CaseTable
 
@@ -27,7 +27,10 @@ def case_list(request):
 @login_required
 def case_detail(request, pk):
     case = _case_for(request, pk)
-    compensation = list(case.compensation.order_by("component", "id"))
+    # Plan lines in the order the plan itself lists them: land, assets, support, resettlement.
+    compensation = sorted(
+        case.compensation.all(), key=lambda item: (CompensationItem.Component.values.index(item.component), item.pk)
+    )
     payments = list(case.payments.order_by("paid_on", "id"))
     parcels = list(case.parcels.select_related("sheet_unit").order_by("sheet_unit__name", "map_sheet_no", "parcel_no"))
     stages = [

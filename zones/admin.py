@@ -1,6 +1,7 @@
 """Back office for units, sources, zones and phases; every change is kept in the history."""
 
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -17,6 +18,8 @@ class SourceAdmin(SimpleHistoryAdmin):
     list_filter = ["is_synthetic", "date_precision"]
     search_fields = ["title", "publisher", "url"]
     date_hierarchy = "published_on"
+    # Addresses typed without a scheme are taken as https, as Django 6 will do.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class SuccessorInline(admin.TabularInline):

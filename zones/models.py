@@ -319,7 +319,7 @@ class Zone(Searchable):
                 condition=Q(occupancy_reported_pct__isnull=True)
                 | Q(occupancy_reported_pct__gte=0, occupancy_reported_pct__lte=100),
                 name="zone_occupancy_percent_range",
-                violation_error_message=_("Occupancy must be between 0 and 100 %."),
+                violation_error_message=_("Occupancy must be a percentage from 0 to 100."),
             ),
         ]
         indexes = [models.Index(fields=["kind", "status"])]

@@ -165,10 +165,10 @@ def test_overview_shows_clusters_with_unknown_area_as_a_dash(logged_in_client, v
 
 def test_overview_shows_summary_figures_with_source_and_date(logged_in_client, vsip, clusters):
     html = logged_in_client.get(OVERVIEW).content.decode()
-    count_row = row_containing(html, "số cụm công nghiệp đã có quyết định thành lập")
+    count_row = row_containing(html, "Số cụm công nghiệp đã có quyết định thành lập")
     assert '<td class="num">9</td>' in count_row
     assert "<td>2024</td>" in count_row
-    area_row = row_containing(html, "tổng diện tích các cụm công nghiệp đã thành lập")
+    area_row = row_containing(html, "Tổng diện tích các cụm công nghiệp đã thành lập")
     assert "khoảng 372 ha" in area_row
     assert "Báo Lạng Sơn" in area_row
 
@@ -388,3 +388,9 @@ def test_zone_page_query_count_does_not_grow_with_cases(logged_in_client, vsip):
         response = logged_in_client.get(url)
     assert response.context["phases"][0].registry.cases == 17
     assert len(many) == len(few)
+
+
+def test_overview_search_escapes_the_query(logged_in_client, vsip):
+    html = logged_in_client.get(OVERVIEW, {"q": "<script>alert(1)</script>"}).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

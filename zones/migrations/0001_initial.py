@@ -405,7 +405,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='zone',
-            constraint=models.CheckConstraint(condition=models.Q(('occupancy_reported_pct__isnull', True), models.Q(('occupancy_reported_pct__gte', 0), ('occupancy_reported_pct__lte', 100)), _connector='OR'), name='zone_occupancy_percent_range', violation_error_message='Occupancy must be between 0 and 100 %.'),
+            constraint=models.CheckConstraint(condition=models.Q(('occupancy_reported_pct__isnull', True), models.Q(('occupancy_reported_pct__gte', 0), ('occupancy_reported_pct__lte', 100)), _connector='OR'), name='zone_occupancy_percent_range', violation_error_message='Occupancy must be a percentage from 0 to 100.'),
         ),
         migrations.AddConstraint(
             model_name='phase',
