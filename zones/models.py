@@ -30,16 +30,16 @@ class Searchable(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        # Derived column, kept beside the row because SQLite has no unaccent().
+        self.refresh_search_text()
+        super().save(*args, **kwargs)
+
     def search_words(self):
         raise NotImplementedError
 
     def refresh_search_text(self):
         self.search_text = fold(" ".join(w for w in self.search_words() if w))
-
-    def save(self, *args, **kwargs):
-        # Derived column, kept beside the row because SQLite has no unaccent().
-        self.refresh_search_text()
-        super().save(*args, **kwargs)
 
 
 class SearchQuerySet(models.QuerySet):

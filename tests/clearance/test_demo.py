@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Sum
 from django.utils import translation
 
-from clearance.demo import DEMO_SOURCE, RESETTLEMENT_AREAS
+from clearance.demo import RESETTLEMENT_AREAS
 from clearance.models import (
     Asset,
     Case,
@@ -82,12 +82,6 @@ def test_cases_are_counted_synthetic_and_in_the_project_communes(demo):
     assert kinds[Case.Kind.INDIVIDUAL] and kinds[Case.Kind.ORGANIZATION] and kinds[Case.Kind.COMMUNITY]
     assert Case.history.filter(is_synthetic=True).count() == 495
     assert list(Case.objects.search("mp-0001")) == [cases.get(code="MP-0001")]
-
-
-def test_demo_is_labelled_with_a_synthetic_source(demo):
-    source = Source.objects.get(title=DEMO_SOURCE["title"])
-    assert source.is_synthetic is True
-    assert "không phải" in source.title
 
 
 def test_areas_agree_with_the_article(demo):
@@ -222,7 +216,6 @@ def test_dry_run_saves_nothing(vsip_phase):
     assert "Dry run, nothing saved" in out and "495 cases" in out
     assert Case.objects.count() == 0
     assert LandParcel.objects.count() == 0 and ResettlementPlot.objects.count() == 0
-    assert not Source.objects.filter(is_synthetic=True).exists()
 
 
 def test_without_the_loader_it_stops_with_a_clear_error(db):

@@ -1,26 +1,34 @@
-"""A synthetic, case-level demo of site clearance for VSIP Lạng Sơn phase 1.
-
-The source article gives only totals ("more than 490 cases counted, more than 57 ha
-handed over" of a 200 ha phase). The portal's case pages need cases, so this module
-makes up 495 of them that agree with those totals. Every row is labelled synthetic:
-cases carry is_synthetic, the resettlement areas say "mô phỏng", the ID numbers start
-with "MP-". Nothing here describes a real person.
-
-Same seed, same data: the generator uses its own random.Random and no "today".
-"""
+"""Builds the synthetic cases in memory, then writes each table with one bulk insert."""
 
 import datetime
-import random
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
-from django.db.models import Q, Sum
-from django.utils.formats import number_format
-from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from clearance.demo.vocabulary import (
+    AGRICULTURAL,
+    CASE_COUNT,
+    COMMUNE_SHARE,
+    COMMUNES,
+    DEMO_END,
+    DOCUMENTS,
+    FREE_PLOTS_PER_AREA,
+    HANDED_OVER_HA,
+    LAND_ORIGINS,
+    LAND_PRICE,
+    LAND_USES,
+    MEN,
+    NOTICE_WINDOWS,
+    RESETTLEMENT_AREAS,
+    STAGE_SHARES,
+    SURNAMES,
+    TET,
+    TOTAL_HA_LIMIT,
+    WOMEN,
+    Kind,
+    LandUse,
+)
 from clearance.models import (
     Asset,
     Case,
@@ -31,237 +39,6 @@ from clearance.models import (
     Stage,
     StageEvent,
 )
-from zones.article import VSIP_ZONE_NAME
-from zones.models import REFORM_DATE, AdminUnit, Phase, Source, Zone
-
-DEFAULT_SEED = 20240601
-CASE_COUNT = 495
-
-# Every date falls while the legacy communes the cases are recorded under still existed.
-DEMO_END = REFORM_DATE - datetime.timedelta(days=1)
-
-DEMO_SOURCE = {
-    "title": "Dữ liệu mô phỏng LSIP – không phải số liệu thật",
-    "published_on": DEMO_END,
-    "date_precision": Source.Precision.DAY,
-    "publisher": "LSIP – dữ liệu mô phỏng (lệnh generate_demo)",
-    "note": (
-        "Hồ sơ trường hợp, tên người, số giấy tờ, thửa đất và số tiền đều do máy sinh ra để minh hoạ; "
-        "không phải người hay số liệu thật. Tổng số được chọn cho khớp với bài báo nguồn: hơn 490 trường "
-        "hợp đã kiểm đếm, hơn 57 ha đã bàn giao, giai đoạn 1 rộng 200 ha."
-    ),
-    "is_synthetic": True,
-}
-
-# The project lies in these two legacy communes of Hữu Lũng; the villages are invented.
-COMMUNES = {
-    6451: ["Thôn Đồng Tiến", "Thôn Làng Dọc", "Thôn Quan Sơn", "Thôn Đồng Lùng", "Thôn Cò Nghệ"],
-    6460: ["Thôn Đồng Mồng", "Thôn Khuôn Thê", "Thôn Lục Liễu", "Thôn Na Hoa"],
-}
-COMMUNE_SHARE = {6451: 0.58, 6460: 0.42}
-RESETTLEMENT_AREAS = {
-    6451: "Khu tái định cư Hồ Sơn (mô phỏng)",
-    6460: "Khu tái định cư Hòa Thắng (mô phỏng)",
-}
-FREE_PLOTS_PER_AREA = 15
-
-# Where the cases stand; every one has at least been counted (kiểm đếm).
-STAGE_SHARES = [
-    (Stage.HANDED_OVER, 0.35),
-    (Stage.PAID, 0.10),
-    (Stage.RECOVERY_DECIDED, 0.05),
-    (Stage.PLAN_APPROVED, 0.10),
-    (Stage.PLAN_POSTED, 0.15),
-    (Stage.INVENTORY, 0.25),
-]
-
-# Notices went out in waves; the cases furthest along got theirs first. The windows are
-# chosen so that the longest chain of steps still ends before DEMO_END.
-NOTICE_WINDOWS = {
-    Stage.HANDED_OVER: (datetime.date(2023, 10, 2), datetime.date(2024, 5, 31)),
-    Stage.PAID: (datetime.date(2023, 10, 2), datetime.date(2024, 5, 31)),
-    Stage.RECOVERY_DECIDED: (datetime.date(2023, 10, 2), datetime.date(2024, 5, 31)),
-    Stage.PLAN_APPROVED: (datetime.date(2024, 1, 2), datetime.date(2024, 10, 31)),
-    Stage.PLAN_POSTED: (datetime.date(2024, 3, 1), datetime.date(2024, 12, 31)),
-    Stage.INVENTORY: (datetime.date(2024, 6, 3), datetime.date(2025, 3, 31)),
-}
-
-# Recovered area of the handed-over cases, in ha: just above the article's "more than 57 ha".
-HANDED_OVER_HA = (Decimal("57.3"), Decimal("59.6"))
-# All recovered area stays inside the 200 ha phase, with room to spare.
-TOTAL_HA_LIMIT = Decimal("195")
-
-DISTRICT = "UBND huyện Hữu Lũng"
-COUNCIL = "Hội đồng bồi thường, hỗ trợ và tái định cư huyện Hữu Lũng"
-LAND_FUND = "Trung tâm Phát triển quỹ đất huyện Hữu Lũng"
-
-Kind = StageEvent.Kind
-DocType = StageEvent.DocType
-LandUse = LandParcel.LandUse
-
-# Each step's act: document type, number suffix and who issues it (None: the commune).
-DOCUMENTS = {
-    Kind.NOTICE: (DocType.NOTICE, "TB-UBND", DISTRICT),
-    Kind.INVENTORY: (DocType.MINUTES, "BB-HĐBT", COUNCIL),
-    Kind.COMPULSORY_INVENTORY: (DocType.DECISION, "QĐ-UBND", DISTRICT),
-    Kind.PLAN_POSTED: (DocType.MINUTES, "BB-UBND", None),
-    Kind.PLAN_APPROVED: (DocType.DECISION, "QĐ-UBND", DISTRICT),
-    Kind.RECOVERY_DECIDED: (DocType.DECISION, "QĐ-UBND", DISTRICT),
-    Kind.PAID: (DocType.MINUTES, "BB-PTQĐ", LAND_FUND),
-    Kind.HANDED_OVER: (DocType.MINUTES, "BB-PTQĐ", LAND_FUND),
-    Kind.ENFORCEMENT: (DocType.DECISION, "QĐ-UBND", DISTRICT),
-    Kind.RESETTLEMENT: (DocType.DECISION, "QĐ-UBND", DISTRICT),
-}
-
-# Enforcement is barred 15 days either side of Tết.
-TET = [datetime.date(2024, 2, 10), datetime.date(2025, 1, 29)]
-
-SURNAMES = [
-    "Hoàng", "Nông", "Lương", "Vi", "Lăng", "Chu", "Hà", "Triệu", "Nguyễn", "Lý",
-    "Đinh", "Mông", "Lành", "Dương", "Lâm", "Trần",
-]  # fmt: skip
-MEN = ["Văn Thắng", "Văn Hùng", "Văn Dũng", "Văn Sơn", "Đức Thành", "Văn Tuấn", "Văn Hải", "Văn Bình", "Văn Cường",
-       "Văn Lâm", "Minh Phúc", "Văn Quý", "Văn Tài", "Văn Khánh", "Đình Long", "Văn Nghĩa", "Văn Toàn", "Văn Hưng",
-       "Xuân Trường", "Văn Lợi"]  # fmt: skip
-WOMEN = ["Thị Lan", "Thị Hoa", "Thị Mai", "Thị Hương", "Thị Nga", "Thị Thảo", "Thị Thu", "Thị Hằng", "Thị Liên",
-         "Thị Yến", "Thị Nhung", "Thị Dung"]  # fmt: skip
-
-# (land use, share, smallest and largest parcel in m²)
-LAND_USES = [
-    (LandUse.LUC, 20, 300, 2000),
-    (LandUse.HNK, 12, 300, 2500),
-    (LandUse.BHK, 5, 300, 1500),
-    (LandUse.CLN, 18, 400, 4000),
-    (LandUse.RSX, 25, 1000, 5000),
-    (LandUse.NTS, 5, 200, 1200),
-    (LandUse.ONT, 10, 80, 300),
-]
-AGRICULTURAL = {LandUse.LUC, LandUse.HNK, LandUse.BHK, LandUse.CLN, LandUse.RSX, LandUse.NTS}
-# Compensation price per m², VND (invented, of a plausible order for rural Lạng Sơn).
-LAND_PRICE = {
-    LandUse.LUC: 65_000,
-    LandUse.HNK: 60_000,
-    LandUse.BHK: 60_000,
-    LandUse.CLN: 62_000,
-    LandUse.RSX: 18_000,
-    LandUse.NTS: 55_000,
-    LandUse.ONT: 1_800_000,
-    LandUse.NTD: 0,
-}
-LAND_ORIGINS = {
-    "farm": ["Nhà nước giao đất nông nghiệp theo Nghị định 64/CP", "Nhận chuyển nhượng", "Thừa kế",
-             "Khai hoang, sử dụng ổn định trước 01/7/2004"],
-    LandUse.RSX: ["Nhà nước giao đất lâm nghiệp", "Nhận chuyển nhượng", "Thừa kế"],
-    LandUse.ONT: ["Được công nhận quyền sử dụng đất", "Nhận chuyển nhượng", "Thừa kế"],
-}  # fmt: skip
-
-
-@dataclass
-class DemoResult:
-    phase: Phase
-    created: bool
-    cases: int
-    parcels: int
-    handed_over_m2: Decimal
-    recovered_m2: Decimal
-    paid_vnd: int
-
-    @property
-    def handed_over_ha(self):
-        return (self.handed_over_m2 / 10_000).quantize(Decimal("0.01"))
-
-    def __str__(self):
-        values = {
-            "phase": self.phase,
-            "cases": self.cases,
-            "parcels": self.parcels,
-            # Grouped as the active language writes numbers: 1.234,5 in Vietnamese.
-            "ha": number_format(self.handed_over_ha, 2, force_grouping=True),
-            "vnd": number_format(self.paid_vnd, force_grouping=True),
-        }
-        if self.created:
-            line = _(
-                "Synthetic demo for %(phase)s: %(cases)d cases, %(parcels)d parcels, "
-                "%(ha)s ha handed over, %(vnd)s VND paid"
-            )
-        else:
-            line = _(
-                "Synthetic demo for %(phase)s kept (use --replace to regenerate): %(cases)d cases, "
-                "%(parcels)d parcels, %(ha)s ha handed over, %(vnd)s VND paid"
-            )
-        return line % values
-
-
-class DemoError(Exception):
-    """The demo cannot be made: what it builds on is missing."""
-
-
-def vsip_phase_1():
-    phase = (
-        Phase.objects.select_related("zone")
-        .filter(zone__kind=Zone.Kind.INDUSTRIAL_ZONE, zone__name=VSIP_ZONE_NAME, number=1)
-        .first()
-    )
-    if phase is None:
-        raise DemoError(
-            _("Phase 1 of %(zone)s is not in the database. Run “python manage.py load_lang_son” first.")
-            % {"zone": VSIP_ZONE_NAME}
-        )
-    return phase
-
-
-def demo_communes():
-    units = {u.code: u for u in AdminUnit.objects.legacy().communes().filter(code__in=COMMUNES)}
-    missing = sorted(set(COMMUNES) - set(units))
-    if missing:
-        raise DemoError(
-            _("Legacy communes %(codes)s are missing. Run “python manage.py load_lang_son” first.")
-            % {"codes": ", ".join(map(str, missing))}
-        )
-    return units
-
-
-def demo_summary(*, phase, created):
-    cases = Case.objects.filter(phase=phase).synthetic()
-    parcels = LandParcel.objects.filter(case__in=cases)
-    return DemoResult(
-        phase=phase,
-        created=created,
-        cases=cases.count(),
-        parcels=parcels.count(),
-        handed_over_m2=parcels.filter(case__stage=Stage.HANDED_OVER).aggregate(s=Sum("recovered_area_m2"))["s"]
-        or Decimal(0),
-        recovered_m2=parcels.aggregate(s=Sum("recovered_area_m2"))["s"] or Decimal(0),
-        paid_vnd=Payment.objects.filter(case__in=cases).aggregate(s=Sum("amount_vnd"))["s"] or 0,
-    )
-
-
-@transaction.atomic
-def demo_delete(*, phase):
-    """Remove the phase's synthetic cases, everything hanging on them, and the demo's resettlement plots."""
-    cases = Case.objects.filter(phase=phase).synthetic()
-    # Plots protect the cases they are allocated to, so they go first.
-    ResettlementPlot.objects.filter(Q(case__in=cases) | Q(resettlement_area__in=RESETTLEMENT_AREAS.values())).delete()
-    deleted, _by_model = cases.delete()
-    return deleted
-
-
-@transaction.atomic
-def demo_generate(*, seed=DEFAULT_SEED, replace=False):
-    """Make the synthetic cases of VSIP phase 1, unless they already exist and replace is False."""
-    phase = vsip_phase_1()
-    communes = demo_communes()
-    if Case.objects.filter(phase=phase).synthetic().exists():
-        if not replace:
-            return demo_summary(phase=phase, created=False)
-        demo_delete(phase=phase)
-    source, _created = Source.objects.get_or_create(
-        title=DEMO_SOURCE["title"],
-        published_on=DEMO_SOURCE["published_on"],
-        defaults={k: v for k, v in DEMO_SOURCE.items() if k not in ("title", "published_on")},
-    )
-    _Builder(random.Random(seed), phase=phase, communes=communes, source=source).build().save()
-    return demo_summary(phase=phase, created=True)
 
 
 def _inline(name):
@@ -278,14 +55,13 @@ def _thousands(value):
     return int(Decimal(value).quantize(Decimal("1E3"), rounding=ROUND_HALF_UP)) if value else 0
 
 
-class _Builder:
+class DemoBuilder:
     """Builds every row in memory, then writes each table with one bulk insert."""
 
-    def __init__(self, rng, *, phase, communes, source):
+    def __init__(self, rng, *, phase, communes):
         self.rng = rng
         self.phase = phase
         self.communes = communes
-        self.source = source
         self.cases = []
         self.parcels = defaultdict(list)  # case index -> parcels
         self.assets = defaultdict(list)
