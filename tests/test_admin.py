@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -280,7 +281,8 @@ def test_editing_a_case_records_who_changed_what(admin_client, admin_user, case_
     # The unchanged parcel was not rewritten.
     assert case.parcels.get().history.count() == 1
 
-    history = admin_client.get(_url(Case, "history", case.pk), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    history = admin_client.get(_url(Case, "history", case.pk)).content.decode()
     assert admin_user.username in history
     # The changes column lists each changed field with its old and new value.
     assert "<strong>Name:</strong>" in history
@@ -364,7 +366,8 @@ def test_non_staff_user_cannot_change_a_case(logged_in_client, case_with_inlines
 
 
 def test_site_titles_name_the_portal(admin_client):
-    response = admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en")
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = admin_client.get("/admin/")
 
     assert response.status_code == 200
     assert "LSIP administration" in response.content.decode()

@@ -65,3 +65,12 @@ def test_staff_see_the_admin_link_and_others_do_not(client, zone, user):
     user.is_staff = True
     user.save()
     assert "Quản trị</a>" in client.get(OVERVIEW).content.decode()
+
+
+def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(logged_in_client, zone):
+    html = logged_in_client.get(OVERVIEW, headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert '<html lang="vi">' in html and "Tổng quan" in html
+
+    switch(logged_in_client, "en")
+    html = logged_in_client.get(OVERVIEW, headers={"accept-language": "vi"}).content.decode()
+    assert '<html lang="en">' in html and "Overview" in html

@@ -32,6 +32,13 @@ def row_containing(html, text):
     return rows[0]
 
 
+def report_containing(html, text):
+    """One report of a phase's history: its figures row and its source and notes row."""
+    reports = [r for r in re.findall(r'<tbody class="report">.*?</tbody>', html, flags=re.S) if text in r]
+    assert len(reports) == 1, f"expected one report with {text!r}, found {len(reports)}"
+    return reports[0]
+
+
 @pytest.fixture
 def article(db):
     return SourceFactory(
@@ -244,14 +251,14 @@ def test_zone_page_keeps_every_report(logged_in_client, vsip, later_report):
     html = response.content.decode()
     assert "gần 600 ha" in html
 
-    newest = row_containing(html, "15/12/2024")
+    newest = report_containing(html, "15/12/2024")
     assert "495" in newest
     assert "127,49 ha" in newest
     assert "291.290.000.000 ₫" in newest
     assert "Báo cáo tiến độ GPMB tháng 12" in newest
     assert "mới nhất" in newest
 
-    oldest = row_containing(html, "hơn 490")
+    oldest = report_containing(html, "hơn 490")
     assert "hơn 57 ha" in oldest
     assert "<td>2024" in oldest
     assert "Báo Lạng Sơn" in oldest
