@@ -1,9 +1,9 @@
 """Read-side queries for the case pages."""
 
-from django.db.models import DecimalField, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import DecimalField, IntegerField, OuterRef, Subquery, Sum
 
 from clearance.models import Case, LandParcel, Payment
-from zones.text import fold
+from zones.text import search_filter
 
 
 def cases_for_list():
@@ -31,10 +31,4 @@ def search_cases(queryset, query):
 
     "huu lung" thus finds the cases recorded in the communes of Hữu Lũng district.
     """
-    for word in fold(query).split():
-        queryset = queryset.filter(
-            Q(search_text__contains=word)
-            | Q(unit__search_text__contains=word)
-            | Q(unit__parent__search_text__contains=word)
-        )
-    return queryset
+    return search_filter(queryset, query, fields=("search_text", "unit__search_text", "unit__parent__search_text"))

@@ -2,6 +2,8 @@
 
 import unicodedata
 
+from django.db.models import Q
+
 
 def fold(text):
     """Lower-case ASCII form of Vietnamese text: "Đình Lập" -> "dinh lap"."""
@@ -11,8 +13,11 @@ def fold(text):
     return " ".join(bare.lower().split())
 
 
-def search_filter(queryset, query, field="search_text"):
-    """Keep rows whose folded text contains every word of the query."""
+def search_filter(queryset, query, fields=("search_text",)):
+    """Keep rows where every word of the query occurs in one of the folded fields."""
     for word in fold(query).split():
-        queryset = queryset.filter(**{f"{field}__contains": word})
+        condition = Q()
+        for field in fields:
+            condition |= Q(**{f"{field}__contains": word})
+        queryset = queryset.filter(condition)
     return queryset
