@@ -4,11 +4,15 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
 
 from clearance.models import Case, LandParcel, ResettlementPlot, StageEvent
+from tests.constraints import (
+    accepted,
+    assert_database_rejects_then_accepts,
+    assert_every_constraint_tested,
+    assert_full_clean_rejects_then_accepts,
+    rejected,
+)
 from tests.factories import (
     AssetFactory,
     CaseFactory,
@@ -24,24 +28,6 @@ from tests.factories import (
 
 D = Decimal
 DAY = datetime.date(2024, 11, 1)
-
-
-def _rejected_by_database(model, pk, changes):
-    # queryset.update() skips save() and full_clean(): only the database can refuse.
-    with pytest.raises(IntegrityError), transaction.atomic():
-        model.objects.filter(pk=pk).update(**changes)
-
-
-def _accepted_by_database(model, pk, changes):
-    with transaction.atomic():
-        model.objects.filter(pk=pk).update(**changes)
-    assert model.objects.filter(pk=pk).values(*changes).get() == changes
-
-
-def _apply(obj, changes):
-    for name, value in changes.items():
-        setattr(obj, name, value)
-    return obj
 
 
 def _allocated_plot():
@@ -175,43 +161,27 @@ CHECKS = [
 @pytest.mark.django_db
 @pytest.mark.parametrize("constraint, factory, bad, good", CHECKS)
 def test_database_rejects_bad_values_and_accepts_the_boundary(constraint, factory, bad, good):
-    obj = factory()
-    model = type(obj)
-
-    _rejected_by_database(model, obj.pk, bad)
-    _accepted_by_database(model, obj.pk, good)
+    assert_database_rejects_then_accepts(factory(), bad, good)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("constraint, factory, bad, good", CHECKS)
 def test_full_clean_rejects_bad_values_and_accepts_the_boundary(constraint, factory, bad, good):
-    obj = factory()
-
-    with pytest.raises(ValidationError):
-        _apply(obj, bad).full_clean()
-    _apply(obj, good).full_clean()
+    assert_full_clean_rejects_then_accepts(factory(), bad, good)
 
 
 @pytest.mark.django_db
 def test_plot_allocated_with_a_date_is_accepted():
     plot = ResettlementPlotFactory()
+    case = CaseFactory()
 
-    _accepted_by_database(ResettlementPlot, plot.pk, {"case": CaseFactory().pk, "allocated_on": DAY})
+    ResettlementPlot.objects.filter(pk=plot.pk).update(case=case, allocated_on=DAY)
+
+    plot.refresh_from_db()
+    assert (plot.case, plot.allocated_on) == (case, DAY)
 
 
 # ---- uniqueness -------------------------------------------------------------------------------
-
-
-def _rejected(model, **values):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        model.objects.create(**values)
-    with pytest.raises(ValidationError):
-        model(**values).full_clean()
-
-
-def _accepted(model, **values):
-    model(**values).full_clean()
-    return model.objects.create(**values)
 
 
 @pytest.mark.django_db
@@ -227,9 +197,9 @@ def test_one_parcel_per_commune_sheet_and_number():
     }
 
     # Sheet numbering restarts in every commune: sheet 12 parcel 345 exists in each.
-    _accepted(LandParcel, sheet_unit=CommuneFactory(), **values)
-    _accepted(LandParcel, sheet_unit=parcel.sheet_unit, **(values | {"parcel_no": 346}))
-    _rejected(LandParcel, sheet_unit=parcel.sheet_unit, **values)
+    accepted(LandParcel, sheet_unit=CommuneFactory(), **values)
+    accepted(LandParcel, sheet_unit=parcel.sheet_unit, **(values | {"parcel_no": 346}))
+    rejected(LandParcel, sheet_unit=parcel.sheet_unit, **values)
 
 
 @pytest.mark.django_db
@@ -237,8 +207,8 @@ def test_case_code_is_unique_per_phase():
     case = CaseFactory(code="HL-001")
     values = {"unit": case.unit, "code": "HL-001", "name": "Hộ bà Lý Thị C"}
 
-    _accepted(Case, phase=PhaseFactory(zone=case.phase.zone, number=2, source=case.phase.source), **values)
-    _rejected(Case, phase=case.phase, **values)
+    accepted(Case, phase=PhaseFactory(zone=case.phase.zone, number=2, source=case.phase.source), **values)
+    rejected(Case, phase=case.phase, **values)
 
 
 @pytest.mark.django_db
@@ -246,17 +216,17 @@ def test_each_step_is_recorded_once_per_case():
     event = StageEventFactory(kind=StageEvent.Kind.NOTICE)
     values = {"kind": StageEvent.Kind.NOTICE, "happened_on": DAY}
 
-    _accepted(StageEvent, case=CaseFactory(), **values)
-    _accepted(StageEvent, case=event.case, kind=StageEvent.Kind.INVENTORY, happened_on=DAY)
-    _rejected(StageEvent, case=event.case, **values)
+    accepted(StageEvent, case=CaseFactory(), **values)
+    accepted(StageEvent, case=event.case, kind=StageEvent.Kind.INVENTORY, happened_on=DAY)
+    rejected(StageEvent, case=event.case, **values)
 
 
 @pytest.mark.django_db
 def test_plot_number_is_unique_per_resettlement_area():
     plot = ResettlementPlotFactory(resettlement_area="Khu tái định cư Hồ Sơn", plot_no="L7")
 
-    _accepted(ResettlementPlot, resettlement_area="Khu tái định cư Đồng Bành", plot_no="L7", area_m2=D("120"))
-    _rejected(ResettlementPlot, resettlement_area=plot.resettlement_area, plot_no="L7", area_m2=D("120"))
+    accepted(ResettlementPlot, resettlement_area="Khu tái định cư Đồng Bành", plot_no="L7", area_m2=D("120"))
+    rejected(ResettlementPlot, resettlement_area=plot.resettlement_area, plot_no="L7", area_m2=D("120"))
 
 
 UNIQUE_TESTED = {
@@ -268,12 +238,4 @@ UNIQUE_TESTED = {
 
 
 def test_every_constraint_of_the_app_has_a_test():
-    declared = {
-        constraint.name
-        for model in apps.get_app_config("clearance").get_models()
-        for constraint in model._meta.constraints
-        if isinstance(constraint, models.CheckConstraint | models.UniqueConstraint)
-    }
-    tested = {param.values[0] for param in CHECKS} | UNIQUE_TESTED
-    assert declared - tested == set(), "write a test for each new constraint"
-    assert tested - declared == set(), "a tested constraint no longer exists"
+    assert_every_constraint_tested("clearance", CHECKS, UNIQUE_TESTED)

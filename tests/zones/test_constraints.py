@@ -4,10 +4,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
 
+from tests.constraints import (
+    accepted,
+    assert_database_rejects_then_accepts,
+    assert_every_constraint_tested,
+    assert_full_clean_rejects_then_accepts,
+    rejected,
+)
 from tests.factories import CommuneFactory, DistrictFactory, InvestorFactory, PhaseFactory, SourceFactory, ZoneFactory
 from zones.models import AdminUnit, Investor, Phase, Source, SummaryFigure, UnitSuccession, Zone
 
@@ -19,24 +23,6 @@ def _summary_figure(**kwargs):
     return SummaryFigure.objects.create(
         metric=SummaryFigure.Metric.CLUSTERS_ESTABLISHED, value=D("9"), qualifier="exact", **kwargs
     )
-
-
-def _rejected_by_database(model, pk, changes):
-    # queryset.update() skips save() and full_clean(): only the database can refuse.
-    with pytest.raises(IntegrityError), transaction.atomic():
-        model.objects.filter(pk=pk).update(**changes)
-
-
-def _accepted_by_database(model, pk, changes):
-    with transaction.atomic():
-        model.objects.filter(pk=pk).update(**changes)
-    assert model.objects.filter(pk=pk).values(*changes).get() == changes
-
-
-def _apply(obj, changes):
-    for name, value in changes.items():
-        setattr(obj, name, value)
-    return obj
 
 
 # (constraint, factory, bad values, good boundary values)
@@ -131,36 +117,16 @@ CHECKS = [
 @pytest.mark.django_db
 @pytest.mark.parametrize("constraint, factory, bad, good", CHECKS)
 def test_database_rejects_bad_values_and_accepts_the_boundary(constraint, factory, bad, good):
-    obj = factory()
-    model = type(obj)
-
-    _rejected_by_database(model, obj.pk, bad)
-    _accepted_by_database(model, obj.pk, good)
+    assert_database_rejects_then_accepts(factory(), bad, good)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("constraint, factory, bad, good", CHECKS)
 def test_full_clean_rejects_bad_values_and_accepts_the_boundary(constraint, factory, bad, good):
-    obj = factory()
-
-    with pytest.raises(ValidationError):
-        _apply(obj, bad).full_clean()
-    _apply(obj, good).full_clean()
+    assert_full_clean_rejects_then_accepts(factory(), bad, good)
 
 
 # ---- uniqueness -------------------------------------------------------------------------------
-
-
-def _rejected(model, **values):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        model.objects.create(**values)
-    with pytest.raises(ValidationError):
-        model(**values).full_clean()
-
-
-def _accepted(model, **values):
-    model(**values).full_clean()
-    return model.objects.create(**values)
 
 
 def _unit_values(**changes):
@@ -178,9 +144,9 @@ def _unit_values(**changes):
 def test_same_official_code_in_both_structures_but_not_twice_in_one():
     AdminUnit.objects.create(**_unit_values())
 
-    _accepted(AdminUnit, **_unit_values(structure=AdminUnit.Structure.CURRENT, name="Xã Hữu Lũng"))
-    _rejected(AdminUnit, **_unit_values(name="Xã Khác"))
-    _rejected(AdminUnit, **_unit_values(structure=AdminUnit.Structure.CURRENT, name="Xã Khác"))
+    accepted(AdminUnit, **_unit_values(structure=AdminUnit.Structure.CURRENT, name="Xã Hữu Lũng"))
+    rejected(AdminUnit, **_unit_values(name="Xã Khác"))
+    rejected(AdminUnit, **_unit_values(structure=AdminUnit.Structure.CURRENT, name="Xã Khác"))
 
 
 @pytest.mark.django_db
@@ -188,16 +154,16 @@ def test_a_legacy_unit_may_go_to_several_units_but_each_pair_once():
     old, new, other = CommuneFactory(), CommuneFactory(), CommuneFactory()
     UnitSuccession.objects.create(old=old, new=new, partial=True)
 
-    _accepted(UnitSuccession, old=old, new=other, partial=True)
-    _rejected(UnitSuccession, old=old, new=new)
+    accepted(UnitSuccession, old=old, new=other, partial=True)
+    rejected(UnitSuccession, old=old, new=new)
 
 
 @pytest.mark.django_db
 def test_a_unit_cannot_succeed_itself():
     unit = CommuneFactory()
 
-    _rejected(UnitSuccession, old=unit, new=unit)
-    _accepted(UnitSuccession, old=unit, new=CommuneFactory())
+    rejected(UnitSuccession, old=unit, new=unit)
+    accepted(UnitSuccession, old=unit, new=CommuneFactory())
 
 
 @pytest.mark.django_db
@@ -205,16 +171,16 @@ def test_source_title_is_unique_per_date():
     source = SourceFactory(title="Báo Lạng Sơn", published_on=datetime.date(2024, 10, 1))
     values = {"title": source.title, "publisher": "Báo Lạng Sơn"}
 
-    _accepted(Source, published_on=datetime.date(2024, 10, 2), **values)
-    _rejected(Source, published_on=source.published_on, **values)
+    accepted(Source, published_on=datetime.date(2024, 10, 2), **values)
+    rejected(Source, published_on=source.published_on, **values)
 
 
 @pytest.mark.django_db
 def test_investor_name_is_unique():
     InvestorFactory(name="Công ty CP Đầu tư Hạ tầng")
 
-    _accepted(Investor, name="Công ty CP Đầu tư Hạ tầng 2")
-    _rejected(Investor, name="Công ty CP Đầu tư Hạ tầng")
+    accepted(Investor, name="Công ty CP Đầu tư Hạ tầng 2")
+    rejected(Investor, name="Công ty CP Đầu tư Hạ tầng")
 
 
 @pytest.mark.django_db
@@ -222,17 +188,17 @@ def test_zone_name_is_unique_per_kind():
     zone = ZoneFactory(name="Đồng Bành", kind=Zone.Kind.INDUSTRIAL_ZONE)
     values = {"name": zone.name, "unit": DistrictFactory(), "source": zone.source}
 
-    _accepted(Zone, kind=Zone.Kind.INDUSTRIAL_CLUSTER, **values)
-    _rejected(Zone, kind=Zone.Kind.INDUSTRIAL_ZONE, **values)
+    accepted(Zone, kind=Zone.Kind.INDUSTRIAL_CLUSTER, **values)
+    rejected(Zone, kind=Zone.Kind.INDUSTRIAL_ZONE, **values)
 
 
 @pytest.mark.django_db
 def test_phase_number_is_unique_per_zone():
     phase = PhaseFactory(number=1)
 
-    _accepted(Phase, zone=phase.zone, number=2, source=phase.source)
-    _accepted(Phase, zone=ZoneFactory(), number=1, source=phase.source)
-    _rejected(Phase, zone=phase.zone, number=1, source=phase.source)
+    accepted(Phase, zone=phase.zone, number=2, source=phase.source)
+    accepted(Phase, zone=ZoneFactory(), number=1, source=phase.source)
+    rejected(Phase, zone=phase.zone, number=1, source=phase.source)
 
 
 @pytest.mark.django_db
@@ -240,8 +206,8 @@ def test_a_source_gives_each_summary_figure_once():
     figure = _summary_figure()
     values = {"metric": figure.metric, "value": D("10"), "qualifier": "exact"}
 
-    _accepted(SummaryFigure, source=SourceFactory(), **values)
-    _rejected(SummaryFigure, source=figure.source, **values)
+    accepted(SummaryFigure, source=SourceFactory(), **values)
+    rejected(SummaryFigure, source=figure.source, **values)
 
 
 UNIQUE_TESTED = {
@@ -256,12 +222,4 @@ UNIQUE_TESTED = {
 
 
 def test_every_constraint_of_the_app_has_a_test():
-    declared = {
-        constraint.name
-        for model in apps.get_app_config("zones").get_models()
-        for constraint in model._meta.constraints
-        if isinstance(constraint, models.CheckConstraint | models.UniqueConstraint)
-    }
-    tested = {param.values[0] for param in CHECKS} | UNIQUE_TESTED
-    assert declared - tested == set(), "write a test for each new constraint"
-    assert tested - declared == set(), "a tested constraint no longer exists"
+    assert_every_constraint_tested("zones", CHECKS, UNIQUE_TESTED)
