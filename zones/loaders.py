@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from clearance.models import ProgressReport
 from zones import article
 from zones.models import REFORM_DATE, AdminUnit, Investor, Phase, Source, SummaryFigure, UnitSuccession, Zone
+from zones.text import inline_name
 
 UNITS_FILE = Path(__file__).resolve().parent / "data" / "lang_son_admin_units.json"
 LEGACY_VALID_TO = REFORM_DATE - datetime.timedelta(days=1)
@@ -148,11 +149,6 @@ def _legacy_district(code):
     return AdminUnit.objects.get(structure=Structure.LEGACY, level=Level.DISTRICT, code=code)
 
 
-def _location(district):
-    # "Huyện Hữu Lũng" is written "huyện Hữu Lũng" inside a sentence, as the article does.
-    return district.name[:1].lower() + district.name[1:]
-
-
 @transaction.atomic
 def load_article():
     """Create the article's source, zones, phase, report and figures where they are missing.
@@ -183,7 +179,7 @@ def load_article():
         defaults={
             "status": spec["status"],
             "unit": district,
-            "location": _location(district),
+            "location": inline_name(district.name),
             "planned_area_ha": spec["planned_area_ha"],
             "planned_area_qualifier": spec["planned_area_qualifier"],
             "construction_started_month": spec["construction_started_month"],
@@ -203,7 +199,7 @@ def load_article():
             defaults={
                 "status": spec["status"],
                 "unit": district,
-                "location": _location(district),
+                "location": inline_name(district.name),
                 "planned_area_ha": spec["planned_area_ha"],
                 "occupancy_reported_pct": spec["occupancy_reported_pct"],
                 "source": source,

@@ -21,3 +21,8 @@ def search_filter(queryset, query, fields=("search_text",)):
             condition |= Q(**{f"{field}__contains": word})
         queryset = queryset.filter(condition)
     return queryset
+
+
+def inline_name(name):
+    """A unit's name as written inside a sentence: "Huyện Hữu Lũng" -> "huyện Hữu Lũng"."""
+    return name[:1].lower() + name[1:]

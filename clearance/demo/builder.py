@@ -39,11 +39,7 @@ from clearance.models import (
     Stage,
     StageEvent,
 )
-
-
-def _inline(name):
-    """ "Xã Hồ Sơn" as written inside a sentence: "xã Hồ Sơn"."""
-    return name[:1].lower() + name[1:]
+from zones.text import inline_name
 
 
 def _m2(value):
@@ -131,9 +127,9 @@ class DemoBuilder:
             commune = self.communes[code].name
             rows.append((code, self.rng.choice(villages), Case.Kind.ORGANIZATION, f"UBND {commune} (đất công ích)"))
             for village in villages[:2]:
-                rows.append((code, village, Case.Kind.ORGANIZATION, f"Hợp tác xã nông nghiệp {_inline(village)}"))
+                rows.append((code, village, Case.Kind.ORGANIZATION, f"Hợp tác xã nông nghiệp {inline_name(village)}"))
             for village in villages[-2:]:
-                rows.append((code, village, Case.Kind.COMMUNITY, f"Cộng đồng dân cư {_inline(village)}"))
+                rows.append((code, village, Case.Kind.COMMUNITY, f"Cộng đồng dân cư {inline_name(village)}"))
         while len(rows) < n:
             code = 6451 if self.rng.random() < COMMUNE_SHARE[6451] else 6460
             village = self.rng.choice(COMMUNES[code])
@@ -302,7 +298,7 @@ class DemoBuilder:
             happened_on=day,
             doc_type=doc_type,
             doc_date=doc_date,
-            doc_issuer=issuer or f"UBND {_inline(case.unit.name)}",
+            doc_issuer=issuer or f"UBND {inline_name(case.unit.name)}",
             note=note,
         )
 
@@ -324,7 +320,7 @@ class DemoBuilder:
                 kind=kind,
                 name=name,
                 id_number=f"MP-{rng.randrange(10**9):09d}" if person and rng.random() < 0.75 else "",
-                address=f"{village}, {_inline(unit.name)}, huyện Hữu Lũng, tỉnh Lạng Sơn",
+                address=f"{village}, {inline_name(unit.name)}, huyện Hữu Lũng, tỉnh Lạng Sơn",
                 village=village,
                 stage=stage,
                 is_synthetic=True,
