@@ -71,6 +71,9 @@ class Case(Searchable):
     is_synthetic = models.BooleanField(
         _("synthetic"), default=False, help_text=_("Generated demo record, not a real person.")
     )
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Raised by every saved change, so a stale edit is refused.")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -357,6 +360,11 @@ class ProgressReportQuerySet(models.QuerySet):
 class ProgressReport(models.Model):
     """What a unit reported for a phase on a date. Never overwritten: a newer report is a new row."""
 
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("awaiting sign-off")
+        ACCEPTED = "accepted", _("accepted")
+        RETURNED = "returned", _("returned")
+
     phase = models.ForeignKey(Phase, verbose_name=_("phase"), on_delete=models.PROTECT, related_name="reports")
     unit = models.ForeignKey(
         AdminUnit, verbose_name=_("reporting unit"), on_delete=models.PROTECT, related_name="reports"
@@ -393,6 +401,26 @@ class ProgressReport(models.Model):
     resettlement_plots_allocated = models.PositiveIntegerField(_("resettlement plots allocated"), null=True, blank=True)
     obstacles = models.TextField(_("obstacles"), blank=True)
     proposals = models.TextField(_("proposals"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.SUBMITTED)
+    corrects = models.OneToOneField(
+        "self",
+        verbose_name=_("corrects"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="correction",
+        help_text=_("The earlier version this report replaces; each version can be corrected once."),
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed off by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewed_reports",
+    )
+    reviewed_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
+    review_note = models.TextField(_("reason for return"), blank=True)
     created_at = models.DateTimeField(_("entered"), auto_now_add=True)
 
     objects = ProgressReportQuerySet.as_manager()
@@ -431,7 +459,88 @@ class ProgressReport(models.Model):
                 violation_error_message=_("Cases counted cannot exceed the affected cases."),
             ),
         ]
-        indexes = [models.Index(fields=["phase", "reported_on"])]
+        indexes = [models.Index(fields=["phase", "reported_on"]), models.Index(fields=["status"])]
 
     def __str__(self):
         return f"{self.phase} – {self.reported_on:%d/%m/%Y}"
+
+
+class Complaint(models.Model):
+    """A complaint about a case (khiếu nại), open until it is resolved."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        RESOLVED = "resolved", _("resolved")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="complaints")
+    received_on = models.DateField(_("received on"))
+    summary = models.TextField(_("content"))
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["case", "received_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="open", resolved_on__isnull=True)
+                | Q(status="resolved", resolved_on__isnull=False, resolved_on__gte=F("received_on")),
+                name="complaint_resolution_dated",
+                violation_error_message=_("A resolved complaint needs a resolution date on or after it was received."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self):
+        return f"{self.case.code} – {self.received_on:%d/%m/%Y}"
+
+
+class InventoryImport(models.Model):
+    """An uploaded inventory sheet: kept as uploaded, previewed, then applied in one transaction."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("previewed")
+        APPLIED = "applied", _("applied")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "XLSX"
+        CSV = "csv", "CSV"
+
+    phase = models.ForeignKey(Phase, verbose_name=_("phase"), on_delete=models.PROTECT, related_name="imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="inventory_imports",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=4, choices=Format)
+    content = models.BinaryField(_("content"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PREVIEWED)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_created = models.PositiveIntegerField(_("rows created"), default=0)
+    rows_updated = models.PositiveIntegerField(_("rows updated"), default=0)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inventory import")
+        verbose_name_plural = _("inventory imports")
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="previewed", applied_at__isnull=True)
+                | Q(status="applied", applied_at__isnull=False),
+                name="inventoryimport_applied_dated",
+                violation_error_message=_("An applied import needs the time it was applied."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.file_name

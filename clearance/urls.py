@@ -1,9 +1,12 @@
-from django.urls import path
+from django.urls import include, path
 
-from clearance import views
+from clearance.views import browse
 
 app_name = "clearance"
 urlpatterns = [
-    path("", views.case_list, name="case_list"),
-    path("<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/", browse.case_list, name="case_list"),
+    path("cases/<int:pk>/", browse.case_detail, name="case_detail"),
+    path("cases/", include("clearance.urls_case_updates")),
+    path("reports/", include("clearance.urls_reports")),
+    path("imports/", include("clearance.urls_imports")),
 ]

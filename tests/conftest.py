@@ -1,11 +1,14 @@
 import pytest
 
-from tests.factories import UserFactory
+from tests.factories import StaffProfileFactory, UserFactory
 
 
 @pytest.fixture
 def user(db):
-    return UserFactory(username="officer")
+    """A provincial officer: reads the whole province."""
+    officer = UserFactory(username="officer")
+    StaffProfileFactory(user=officer)
+    return officer
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from clearance.models import (
     Stage,
     StageEvent,
 )
-from zones.models import AdminUnit, Investor, Phase, Source, Zone
+from zones.models import AdminUnit, Investor, Phase, Source, StaffProfile, Zone
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -194,3 +194,19 @@ class ProgressReportFactory(factory.django.DjangoModelFactory):
     source = factory.SelfAttribute("phase.source")
     cases_counted = 100
     area_handed_over_ha = Decimal("10")
+
+
+class StaffProfileFactory(factory.django.DjangoModelFactory):
+    """A provincial officer unless told otherwise; local staff get their units with units=[...]."""
+
+    class Meta:
+        model = StaffProfile
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    role = StaffProfile.Role.PROVINCIAL_OFFICER
+
+    @factory.post_generation
+    def units(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.units.set(extracted)

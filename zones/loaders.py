@@ -231,6 +231,8 @@ def load_article():
             "area_handed_over_ha": spec["area_handed_over_ha"],
             "area_handed_over_qualifier": spec["area_handed_over_qualifier"],
             "obstacles": spec["obstacles"],
+            # A published source, not a submission waiting for the province.
+            "status": ProgressReport.Status.ACCEPTED,
         },
     )
     result.reports += 1

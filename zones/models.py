@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -448,3 +449,46 @@ class SummaryFigure(models.Model):
 
     def __str__(self):
         return f"{self.get_metric_display()}: {self.value}"
+
+
+class StaffProfile(models.Model):
+    """What a portal user may see and do: a role, and for local staff the units they cover."""
+
+    class Role(models.TextChoices):
+        PROVINCIAL_OFFICER = "provincial", _("provincial officer")
+        LOCAL_STAFF = "local", _("local staff")
+        INVESTOR = "investor", _("investor")
+        ADMIN = "admin", _("administrator")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role)
+    units = models.ManyToManyField(
+        AdminUnit,
+        verbose_name=_("units covered"),
+        blank=True,
+        related_name="staff",
+        help_text=_("For local staff: a legacy district covers its communes; a 2025 commune covers itself."),
+    )
+    investor = models.ForeignKey(
+        Investor, verbose_name=_("investor"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+
+    history = HistoricalRecords(m2m_fields=[units])
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role="investor", investor__isnull=False) | (~Q(role="investor") & Q(investor__isnull=True)),
+                name="staffprofile_investor_iff_investor_role",
+                violation_error_message=_(
+                    "An investor account needs its investor, and only an investor account has one."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"
