@@ -1,12 +1,17 @@
 """Back office for site clearance: a case with everything it holds on one page, history kept."""
 
 from django.contrib import admin
+from django.db.models.functions import Length
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from clearance.models import (
     Asset,
     Case,
     CompensationItem,
+    Complaint,
+    InventoryImport,
     LandParcel,
     Payment,
     ProgressReport,
@@ -54,6 +59,12 @@ class PaymentInline(admin.TabularInline):
     extra = 0
 
 
+class ComplaintInline(admin.TabularInline):
+    model = Complaint
+    fields = ["received_on", "summary", "status", "resolved_on", "resolution"]
+    extra = 0
+
+
 @admin.register(Case)
 class CaseAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "kind", "stage", "phase", "unit", "village", "is_synthetic", "updated_at"]
@@ -62,7 +73,14 @@ class CaseAdmin(SimpleHistoryAdmin):
     search_fields = ["search_text", "name", "code", "id_number"]
     autocomplete_fields = ["phase", "unit"]
     readonly_fields = ["created_at", "updated_at"]
-    inlines = [LandParcelInline, AssetInline, StageEventInline, CompensationItemInline, PaymentInline]
+    inlines = [
+        LandParcelInline,
+        AssetInline,
+        StageEventInline,
+        CompensationItemInline,
+        PaymentInline,
+        ComplaintInline,
+    ]
 
 
 @admin.register(LandParcel)
@@ -136,16 +154,89 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
         "reported_on",
         "phase",
         "unit",
+        "status",
         "cases_counted",
         "cases_paid",
         "amount_paid_vnd",
         "area_handed_over_ha",
         "source",
         "reported_by",
+        "reviewed_by",
     ]
-    list_filter = [("phase__zone", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["phase__zone", "unit", "source", "reported_by"]
+    list_filter = ["status", ("phase__zone", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["phase__zone", "unit", "source", "reported_by", "reviewed_by"]
     search_fields = ["phase__zone__search_text", "phase__zone__name", "unit__search_text", "source__title"]
-    autocomplete_fields = ["phase", "unit", "source", "reported_by"]
+    autocomplete_fields = ["phase", "unit", "source", "reported_by", "reviewed_by", "corrects"]
     readonly_fields = ["created_at"]
     date_hierarchy = "reported_on"
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(SimpleHistoryAdmin):
+    list_display = ["case", "received_on", "status", "resolved_on"]
+    list_filter = ["status"]
+    list_select_related = ["case"]
+    search_fields = ["summary", "resolution", "case__code", "case__search_text"]
+    autocomplete_fields = ["case"]
+    date_hierarchy = "received_on"
+
+
+@admin.register(InventoryImport)
+class InventoryImportAdmin(admin.ModelAdmin):
+    """Uploads are kept as they came: the admin lists and shows them, it never edits the file or its counts.
+
+    The uploaded bytes stay in the database; the admin shows their size, never the content.
+    """
+
+    list_display = [
+        "file_name",
+        "file_format",
+        "phase",
+        "status",
+        "rows_total",
+        "rows_created",
+        "rows_updated",
+        "uploaded_by",
+        "uploaded_at",
+        "applied_at",
+    ]
+    list_filter = ["status", "file_format"]
+    list_select_related = ["phase__zone", "uploaded_by"]
+    search_fields = ["file_name", "sha256", "uploaded_by__username"]
+    autocomplete_fields = ["phase", "uploaded_by"]
+    fields = [
+        "file_name",
+        "file_format",
+        "file_size",
+        "sha256",
+        "phase",
+        "uploaded_by",
+        "uploaded_at",
+        "status",
+        "rows_total",
+        "rows_created",
+        "rows_updated",
+        "applied_at",
+    ]
+    readonly_fields = fields
+    date_hierarchy = "uploaded_at"
+
+    def get_queryset(self, request):
+        # The content can be megabytes: never load it for a list or a page, only its length.
+        return super().get_queryset(request).defer("content").annotate(content_bytes=Length("content"))
+
+    @admin.display(description=_("file size"))
+    def file_size(self, upload):
+        return filesizeformat(upload.content_bytes)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # An applied import is the record of who wrote which rows; only an unapplied preview may go.
+        return super().has_delete_permission(request, obj) and (
+            obj is None or obj.status == InventoryImport.Status.PREVIEWED
+        )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from zones.models import AdminUnit, StaffProfile, UnitSuccession, Zone
+from zones.models import AdminUnit, Phase, StaffProfile, UnitSuccession, Zone
 
 Role = StaffProfile.Role
 
@@ -25,6 +25,13 @@ class Scope:
     role: str | None
     unit_ids: frozenset | None  # None: the whole province
     investor_id: int | None = None
+    # What the header shows: the units the account was given (not everything they cover), its investor.
+    unit_names: tuple = ()
+    investor_name: str = ""
+
+    @property
+    def role_label(self):
+        return Role(self.role).label if self.role else ""
 
     # --- what the role may do ---------------------------------------------------------------
 
@@ -83,17 +90,30 @@ class Scope:
             return queryset.filter(phase__zone__investor_id=self.investor_id)
         return queryset if self.unit_ids is None else queryset.filter(unit_id__in=self.unit_ids)
 
-    def get_or_404(self, queryset, **lookup):
-        """The object, if this scope may see it; 404 otherwise, exactly as for a missing one."""
+    def scoped(self, queryset):
+        """The rows of queryset this scope may see; rows that hang on a case or a phase follow it."""
         model = queryset.model
-        scoped = {
+        direct = {
             "Zone": self.zones,
             "Phase": self.phases,
             "Case": self.cases,
             "ProgressReport": self.reports,
             "AdminUnit": self.units,
-        }[model.__name__](queryset)
-        return get_object_or_404(scoped, **lookup)
+        }.get(model.__name__)
+        if direct is not None:
+            return direct(queryset)
+        field_names = {field.name for field in model._meta.get_fields()}
+        if "case" in field_names:
+            from clearance.models import Case
+
+            return queryset.filter(case__in=self.cases(Case.objects.all()).values("pk"))
+        if "phase" in field_names:
+            return queryset.filter(phase__in=self.phases(Phase.objects.all()).values("pk"))
+        raise TypeError(f"No access rule for {model.__name__}: add one to zones/access.py.")
+
+    def get_or_404(self, queryset, **lookup):
+        """The object, if this scope may see it; 404 otherwise, exactly as for a missing one."""
+        return get_object_or_404(self.scoped(queryset), **lookup)
 
 
 NOBODY = Scope(role=None, unit_ids=frozenset())
@@ -112,14 +132,20 @@ def scope_for(user):
 def _compute_scope(user):
     if user.is_superuser:
         return Scope(role=Role.ADMIN, unit_ids=None)
-    profile = StaffProfile.objects.filter(user=user).first()
+    profile = StaffProfile.objects.filter(user=user).select_related("investor").first()
     if profile is None:
         return NOBODY
     if profile.role in (Role.ADMIN, Role.PROVINCIAL_OFFICER):
         return Scope(role=profile.role, unit_ids=None)
     if profile.role == Role.INVESTOR:
-        return Scope(role=profile.role, unit_ids=frozenset(), investor_id=profile.investor_id)
-    return Scope(role=profile.role, unit_ids=covered_unit_ids(profile.units.all()))
+        return Scope(
+            role=profile.role,
+            unit_ids=frozenset(),
+            investor_id=profile.investor_id,
+            investor_name=str(profile.investor),
+        )
+    units = list(profile.units.order_by("name"))
+    return Scope(role=profile.role, unit_ids=covered_unit_ids(units), unit_names=tuple(unit.name for unit in units))
 
 
 def covered_unit_ids(units):

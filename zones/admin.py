@@ -1,11 +1,24 @@
 """Back office for units, sources, zones and phases; every change is kept in the history."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.db import models
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from zones.models import AdminUnit, Investor, Phase, Source, SummaryFigure, UnitSuccession, Zone, ZoneDocument
+from zones.models import (
+    AdminUnit,
+    Investor,
+    Phase,
+    Source,
+    StaffProfile,
+    SummaryFigure,
+    UnitSuccession,
+    Zone,
+    ZoneDocument,
+)
 
 admin.site.site_header = _("LSIP administration")
 admin.site.site_title = _("LSIP administration")
@@ -120,3 +133,57 @@ class SummaryFigureAdmin(SimpleHistoryAdmin):
     list_select_related = ["source"]
     search_fields = ["source__title"]
     autocomplete_fields = ["source"]
+
+
+# ---- staff accounts --------------------------------------------------------------------------
+
+
+def _units_list(profile):
+    # Read from the prefetched rows: one query for the whole page, not one per profile.
+    return ", ".join(unit.name for unit in profile.units.all()) or "—"
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "role", "units_covered", "investor"]
+    list_filter = ["role"]
+    list_select_related = ["user", "investor"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email", "units__search_text"]
+    autocomplete_fields = ["user", "units", "investor"]
+
+    def get_queryset(self, request):
+        units = Prefetch("units", queryset=AdminUnit.objects.order_by("name"))
+        return super().get_queryset(request).select_related("user", "investor").prefetch_related(units)
+
+    @admin.display(description=_("units covered"))
+    def units_covered(self, profile):
+        return _units_list(profile)
+
+
+class StaffProfileInline(admin.StackedInline):
+    """A portal account's role and area, edited on the user's own page."""
+
+    model = StaffProfile
+    fields = ["role", "units", "investor"]
+    autocomplete_fields = ["units", "investor"]
+    can_delete = True
+    extra = 0
+    max_num = 1
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, StaffProfileInline]
+    list_display = [*UserAdmin.list_display, "portal_role"]
+    list_filter = [*UserAdmin.list_filter, "staff_profile__role"]
+    list_select_related = ["staff_profile"]
+
+    @admin.display(description=_("role"), ordering="staff_profile__role")
+    def portal_role(self, user):
+        profile = getattr(user, "staff_profile", None)
+        return profile.get_role_display() if profile else "—"

@@ -11,12 +11,24 @@ from zones.models import AdminUnit, Phase, SummaryFigure, UnitSuccession, Zone, 
 M2_PER_HA = Decimal(10000)
 
 
-def zones_for_overview(query=""):
-    """Every zone and cluster with its phases and each phase's latest report, in four queries."""
+def accepted_reports(scope):
+    """The reports that count as published figures: signed off, and not replaced by a signed-off correction."""
+    return scope.reports(
+        ProgressReport.objects.filter(status=ProgressReport.Status.ACCEPTED).exclude(
+            correction__status=ProgressReport.Status.ACCEPTED
+        )
+    )
+
+
+def zones_for_overview(scope, query=""):
+    """The zones and clusters the scope may see, with their phases and each phase's latest accepted report.
+
+    Four queries, whatever the number of zones.
+    """
     latest_report = Prefetch(
         "reports",
         # A sliced Prefetch is one window-function query for all phases (Django ≥ 4.2).
-        queryset=ProgressReport.objects.newest_first().select_related("source")[:1],
+        queryset=accepted_reports(scope).newest_first().select_related("source")[:1],
         to_attr="latest_reports",
     )
     phases = Prefetch(
@@ -24,7 +36,7 @@ def zones_for_overview(query=""):
         queryset=Phase.objects.order_by("number").select_related("source").prefetch_related(latest_report),
     )
     zones = (
-        Zone.objects.select_related("unit__parent", "investor", "source")
+        scope.zones(Zone.objects.select_related("unit__parent", "investor", "source"))
         .prefetch_related(phases)
         .order_by("kind", "name")
     )
@@ -41,14 +53,35 @@ def summary_figures():
     return list(SummaryFigure.objects.select_related("source").order_by("metric", "-source__published_on"))
 
 
-def phases_with_history(zone):
-    """The zone's phases, each with every report it ever had, newest first."""
+def phases_with_history(zone, scope):
+    """The zone's phases, each with every report the scope may see, newest first.
+
+    Each phase gets `latest_accepted`: the report the overview shows as its latest figures.
+    """
     reports = Prefetch(
         "reports",
-        queryset=ProgressReport.objects.newest_first().select_related("source", "unit", "reported_by"),
+        queryset=scope.reports(ProgressReport.objects.newest_first()).select_related(
+            "source", "unit", "reported_by", "correction"
+        ),
         to_attr="history_newest_first",
     )
-    return list(zone.phases.order_by("number").select_related("source").prefetch_related(reports))
+    phases = list(zone.phases.order_by("number").select_related("source").prefetch_related(reports))
+    for phase in phases:
+        phase.latest_accepted = next((report for report in phase.history_newest_first if _is_current(report)), None)
+        for report in phase.history_newest_first:
+            report.is_latest = report is phase.latest_accepted
+    return phases
+
+
+def _is_current(report):
+    """Accepted, and not replaced by an accepted correction (the correction is joined, not queried)."""
+    if report.status != ProgressReport.Status.ACCEPTED:
+        return False
+    try:
+        correction = report.correction
+    except ProgressReport.DoesNotExist:
+        return True
+    return correction.status != ProgressReport.Status.ACCEPTED
 
 
 def zone_documents(zone):
@@ -85,18 +118,18 @@ class RegistryFigures:
         return self.cases > 0 and self.synthetic == self.cases
 
 
-def registry_by_phase_and_unit(zone):
-    """Registry figures per phase, each with a breakdown by the commune the cases were recorded under.
+def registry_by_phase_and_unit(zone, scope):
+    """Registry figures per phase over the cases the scope may see, broken down by the commune they were recorded under.
 
     Cases, parcels and payments are summed in three separate grouped queries: one query
     joining parcels and payments to cases would count every payment once per parcel.
     Returns {phase_id: (phase total, [per-commune figures, by commune name])}.
     """
     rows = defaultdict(RegistryFigures)
+    visible = scope.cases(Case.objects.filter(phase__zone=zone))
 
     cases = (
-        Case.objects.filter(phase__zone=zone)
-        .values("phase_id", "unit_id")
+        visible.values("phase_id", "unit_id")
         .annotate(
             n=Count("id"),
             n_counted=Count("id", filter=Q(stage__in=Stage.reached(Stage.INVENTORY))),
@@ -113,7 +146,7 @@ def registry_by_phase_and_unit(zone):
         figures.synthetic = row["n_synthetic"]
 
     parcels = (
-        LandParcel.objects.filter(case__phase__zone=zone)
+        LandParcel.objects.filter(case__in=visible.values("pk"))
         .values("case__phase_id", "case__unit_id")
         .annotate(
             recovered=Sum("recovered_area_m2"),
@@ -127,7 +160,7 @@ def registry_by_phase_and_unit(zone):
         figures.handed_over_m2 = row["handed_over"] or Decimal(0)
 
     payments = (
-        Payment.objects.filter(case__phase__zone=zone)
+        Payment.objects.filter(case__in=visible.values("pk"))
         .values("case__phase_id", "case__unit_id")
         .annotate(paid=Sum("amount_vnd"))
         .order_by()

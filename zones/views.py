@@ -1,25 +1,30 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from zones import queries
+from zones.access import scope_for
 from zones.models import Zone
 
 
 def _zone_for(request, pk):
-    """The one way views fetch a zone."""
-    # Area scoping goes here once users are tied to units; for now every officer reads every zone.
-    return get_object_or_404(Zone.objects.select_related("unit__parent", "investor", "source"), pk=pk)
+    """The one way views fetch a zone: 404 outside the user's scope, as for a missing one."""
+    return scope_for(request.user).get_or_404(Zone.objects.select_related("unit__parent", "investor", "source"), pk=pk)
 
 
 @login_required
 def overview(request):
+    scope = scope_for(request.user)
     query = request.GET.get("q", "").strip()
-    zones = queries.zones_for_overview(query)
+    zones = queries.zones_for_overview(scope, query)
     sections = []
+    if scope.sees_everything:
+        empty_texts = (_("No industrial zone recorded yet."), _("No industrial cluster recorded yet."))
+    else:
+        empty_texts = (_("No industrial zone in your area."), _("No industrial cluster in your area."))
     for kind, title, empty_text in (
-        (Zone.Kind.INDUSTRIAL_ZONE, _("Industrial zones"), _("No industrial zone recorded yet.")),
-        (Zone.Kind.INDUSTRIAL_CLUSTER, _("Industrial clusters"), _("No industrial cluster recorded yet.")),
+        (Zone.Kind.INDUSTRIAL_ZONE, _("Industrial zones"), empty_texts[0]),
+        (Zone.Kind.INDUSTRIAL_CLUSTER, _("Industrial clusters"), empty_texts[1]),
     ):
         of_kind = [zone for zone in zones if zone.kind == kind]
         sections.append(
@@ -31,18 +36,21 @@ def overview(request):
                 "has_phases": any(zone.phases.all() for zone in of_kind),
             }
         )
+    # The province-wide figures are the article's, not any area's: every role reads them, nobody else.
+    summary_figures = queries.summary_figures() if scope.role else []
     return render(
         request,
         "zones/overview.html",
-        {"query": query, "found": bool(zones), "sections": sections, "summary_figures": queries.summary_figures()},
+        {"query": query, "found": bool(zones), "sections": sections, "summary_figures": summary_figures},
     )
 
 
 @login_required
 def zone_detail(request, pk):
+    scope = scope_for(request.user)
     zone = _zone_for(request, pk)
-    registry = queries.registry_by_phase_and_unit(zone)
-    phases = queries.phases_with_history(zone)
+    registry = queries.registry_by_phase_and_unit(zone, scope)
+    phases = queries.phases_with_history(zone, scope)
     for phase in phases:
         phase.registry, phase.registry_by_commune = registry.get(phase.pk, (None, []))
     return render(

@@ -1,24 +1,27 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django_tables2 import RequestConfig
 
 from clearance.filters import CaseFilter
 from clearance.models import Case, CompensationItem, Stage
 from clearance.queries import cases_for_list
 from clearance.tables import CaseTable
+from zones.access import scope_for
 
 CASES_PER_PAGE = 50
 
 
 def _case_for(request, pk):
-    """The one way views fetch a case."""
-    # Area scoping goes here once users are tied to units; for now every officer reads every case.
-    return get_object_or_404(Case.objects.select_related("phase__zone", "phase__source", "unit__parent"), pk=pk)
+    """The one way views fetch a case: 404 outside the user's scope, as for a missing one."""
+    return scope_for(request.user).get_or_404(
+        Case.objects.select_related("phase__zone", "phase__source", "unit__parent"), pk=pk
+    )
 
 
 @login_required
 def case_list(request):
-    case_filter = CaseFilter(request.GET, queryset=cases_for_list())
+    scope = scope_for(request.user)
+    case_filter = CaseFilter(request.GET, queryset=scope.cases(cases_for_list()), request=request)
     table = CaseTable(case_filter.qs)
     RequestConfig(request, paginate={"per_page": CASES_PER_PAGE}).configure(table)
     return render(request, "clearance/case_list.html", {"filter": case_filter, "table": table})

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from clearance.models import Case, LandParcel, ResettlementPlot, StageEvent
+from clearance.models import Case, Complaint, InventoryImport, LandParcel, ResettlementPlot, StageEvent
 from tests.constraints import (
     accepted,
     assert_database_rejects_then_accepts,
@@ -24,6 +24,7 @@ from tests.factories import (
     ProgressReportFactory,
     ResettlementPlotFactory,
     StageEventFactory,
+    UserFactory,
 )
 
 D = Decimal
@@ -32,6 +33,30 @@ DAY = datetime.date(2024, 11, 1)
 
 def _allocated_plot():
     return ResettlementPlotFactory(case=CaseFactory(), allocated_on=DAY)
+
+
+APPLIED_AT = datetime.datetime(2024, 11, 1, 9, 30, tzinfo=datetime.UTC)
+
+
+def _complaint(**values):
+    return Complaint.objects.create(
+        case=CaseFactory(), received_on=DAY, summary="Khiếu nại về diện tích đo đạc", **values
+    )
+
+
+def _resolved_complaint():
+    return _complaint(status=Complaint.Status.RESOLVED, resolved_on=DAY, resolution="Đã đo đạc lại")
+
+
+def _previewed_import():
+    return InventoryImport.objects.create(
+        phase=PhaseFactory(),
+        uploaded_by=UserFactory(),
+        file_name="kiem_dem.csv",
+        file_format=InventoryImport.Format.CSV,
+        content="Mã hồ sơ;Họ tên\n".encode(),
+        sha256="a" * 64,
+    )
 
 
 # (constraint, factory, bad values, good boundary values). The parcel factory makes 1000 m², 800 recovered.
@@ -154,6 +179,41 @@ CHECKS = [
         {"cases_total": 100, "cases_counted": 101},
         {"cases_total": None, "cases_counted": 101},
         id="report counted with total unknown is fine",
+    ),
+    pytest.param(
+        "complaint_resolution_dated",
+        _complaint,
+        {"status": Complaint.Status.RESOLVED},
+        {"status": Complaint.Status.RESOLVED, "resolved_on": DAY},
+        id="complaint resolved without a date, resolved the day received is fine",
+    ),
+    pytest.param(
+        "complaint_resolution_dated",
+        _resolved_complaint,
+        {"resolved_on": DAY - datetime.timedelta(days=1)},
+        {"resolved_on": DAY},
+        id="complaint resolved before it was received",
+    ),
+    pytest.param(
+        "complaint_resolution_dated",
+        _complaint,
+        {"resolved_on": DAY},
+        {"resolved_on": None},
+        id="open complaint with a resolution date",
+    ),
+    pytest.param(
+        "inventoryimport_applied_dated",
+        _previewed_import,
+        {"status": InventoryImport.Status.APPLIED},
+        {"status": InventoryImport.Status.APPLIED, "applied_at": APPLIED_AT},
+        id="import applied without its time",
+    ),
+    pytest.param(
+        "inventoryimport_applied_dated",
+        _previewed_import,
+        {"applied_at": APPLIED_AT},
+        {"applied_at": None},
+        id="preview with an applied time",
     ),
 ]
 

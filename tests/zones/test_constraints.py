@@ -12,8 +12,16 @@ from tests.constraints import (
     assert_full_clean_rejects_then_accepts,
     rejected,
 )
-from tests.factories import CommuneFactory, DistrictFactory, InvestorFactory, PhaseFactory, SourceFactory, ZoneFactory
-from zones.models import AdminUnit, Investor, Phase, Source, SummaryFigure, UnitSuccession, Zone
+from tests.factories import (
+    CommuneFactory,
+    DistrictFactory,
+    InvestorFactory,
+    PhaseFactory,
+    SourceFactory,
+    StaffProfileFactory,
+    ZoneFactory,
+)
+from zones.models import AdminUnit, Investor, Phase, Source, StaffProfile, SummaryFigure, UnitSuccession, Zone
 
 D = Decimal
 
@@ -23,6 +31,10 @@ def _summary_figure(**kwargs):
     return SummaryFigure.objects.create(
         metric=SummaryFigure.Metric.CLUSTERS_ESTABLISHED, value=D("9"), qualifier="exact", **kwargs
     )
+
+
+def _investor_account():
+    return StaffProfileFactory(role=StaffProfile.Role.INVESTOR, investor=InvestorFactory())
 
 
 # (constraint, factory, bad values, good boundary values)
@@ -110,6 +122,27 @@ CHECKS = [
         {"value": D("-0.01")},
         {"value": D("0")},
         id="summary figure negative",
+    ),
+    pytest.param(
+        "staffprofile_investor_iff_investor_role",
+        _investor_account,
+        {"investor": None},
+        {"role": StaffProfile.Role.PROVINCIAL_OFFICER, "investor": None},
+        id="investor account without its investor",
+    ),
+    pytest.param(
+        "staffprofile_investor_iff_investor_role",
+        StaffProfileFactory,
+        {"role": StaffProfile.Role.INVESTOR},
+        {"role": StaffProfile.Role.LOCAL_STAFF},
+        id="investor role without an investor, local staff is fine",
+    ),
+    pytest.param(
+        "staffprofile_investor_iff_investor_role",
+        _investor_account,
+        {"role": StaffProfile.Role.LOCAL_STAFF},
+        {"role": StaffProfile.Role.INVESTOR},
+        id="local staff with an investor",
     ),
 ]
 

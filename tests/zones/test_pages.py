@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from clearance.models import Stage
+from clearance.models import ProgressReport, Stage
 from tests.factories import (
     CaseFactory,
     CommuneFactory,
@@ -23,6 +23,8 @@ from tests.factories import (
 from zones.models import AdminUnit, Qualifier, Source, SummaryFigure, UnitSuccession, Zone
 
 OVERVIEW = reverse("zones:overview")
+# Only a signed-off report counts as a phase's latest figures.
+ACCEPTED = ProgressReport.Status.ACCEPTED
 
 
 def row_containing(html, text):
@@ -67,6 +69,7 @@ def vsip(article):
         cases_counted_qualifier=Qualifier.MORE_THAN,
         area_handed_over_ha=Decimal("57"),
         area_handed_over_qualifier=Qualifier.MORE_THAN,
+        status=ACCEPTED,
     )
     return zone
 
@@ -83,6 +86,7 @@ def later_report(vsip):
         cases_counted=495,
         area_handed_over_ha=Decimal("127.49"),
         amount_paid_vnd=291_290_000_000,
+        status=ACCEPTED,
     )
 
 
@@ -192,7 +196,7 @@ def test_overview_shows_the_latest_report_only(logged_in_client, vsip, later_rep
 
 def test_overview_marks_synthetic_sources(logged_in_client, vsip):
     demo = SourceFactory(title="Dữ liệu demo", is_synthetic=True, published_on=datetime.date(2025, 1, 1))
-    ProgressReportFactory(phase=vsip.phases.get(), reported_on=datetime.date(2025, 1, 1), source=demo)
+    ProgressReportFactory(phase=vsip.phases.get(), reported_on=datetime.date(2025, 1, 1), source=demo, status=ACCEPTED)
     html = logged_in_client.get(OVERVIEW).content.decode()
     phase_row = row_containing(html, "giai đoạn 1</td>")
     assert "badge-synthetic" in phase_row
@@ -220,7 +224,7 @@ def _zone_with_phases_and_reports(index):
     for number in (1, 2):
         phase = PhaseFactory(zone=zone, number=number, source=source)
         for day in (1, 2, 3):
-            ProgressReportFactory(phase=phase, reported_on=datetime.date(2024, day, 1), source=source)
+            ProgressReportFactory(phase=phase, reported_on=datetime.date(2024, day, 1), source=source, status=ACCEPTED)
     return zone
 
 

@@ -1,0 +1,199 @@
+"""The downloadable template, empty or filled with a phase's cases (the export)."""
+
+import csv
+import io
+from decimal import Decimal
+
+from clearance.inventory.columns import (
+    ASSET_COLUMNS,
+    ASSET_KIND_LABEL,
+    ASSET_SHEET,
+    CASE_KIND_LABEL,
+    CASE_KIND_WORDS,
+    CSV_ASSETS_COLUMN,
+    GUIDE_SHEET,
+    PARCEL_COLUMNS,
+    PARCEL_SHEET,
+    STRUCTURE_LABEL,
+    STRUCTURE_WORDS,
+)
+from clearance.models import Asset, LandParcel
+
+GUIDE_RULES = [
+    "Mỗi dòng của trang “Thửa đất” là một thửa đất; các dòng có cùng “Mã hồ sơ” là một trường hợp.",
+    "Các cột của trường hợp (Mã hồ sơ … Cấp xã theo) ghi ở dòng đầu của trường hợp; các dòng sau để trống "
+    "hoặc ghi y hệt. Ghi khác nhau là lỗi.",
+    "Dòng đầu tiên có chữ là dòng tiêu đề; không đổi tên cột. Cột thừa bị bỏ qua, dòng trống bị bỏ qua.",
+    "Số: 1.234,5 (kiểu Việt Nam) hoặc 1234.5; “1.234” là một nghìn hai trăm ba mươi tư.",
+    "Nhập lại cùng một tệp không tạo bản ghi trùng: thửa đất nhận theo xã của tờ bản đồ + số tờ + số thửa, "
+    "trường hợp theo giai đoạn + mã hồ sơ, tài sản theo trường hợp + loại + mô tả + đơn vị tính.",
+    "Ô không bắt buộc để trống thì giữ nguyên giá trị đã lưu.",
+    "Có một lỗi thì không ghi dòng nào: sửa hết lỗi trong bản xem trước rồi tải tệp lên lại.",
+    "Trang “Tài sản” (không bắt buộc): mỗi dòng một tài sản của một trường hợp.",
+    "Tệp CSV: chỉ một bảng thửa đất, mã UTF-8, phân cách bằng dấu phẩy hoặc dấu chấm phẩy; tài sản ghi ở cột "
+    "“Tài sản”.",
+]
+KIND_NAMES = {"text": "chữ", "int": "số nguyên", "decimal": "số", "choice": "chọn một", "assets": "danh sách"}
+DATA_ROWS = 5000  # rows that get drop-down lists in the template
+
+
+def _number(value):
+    """Decimals as plain numbers, without trailing zeros or exponent."""
+    if isinstance(value, Decimal):
+        value = value.normalize()
+        return int(value) if value == value.to_integral_value() else value
+    return value
+
+
+def parcel_row(parcel):
+    case = parcel.case
+    return {
+        "code": case.code,
+        "kind": CASE_KIND_LABEL[case.kind],
+        "name": case.name,
+        "id_number": case.id_number,
+        "address": case.address,
+        "village": case.village,
+        "unit_code": case.unit.code,
+        "unit_structure": STRUCTURE_LABEL[case.unit.structure],
+        "sheet_unit_code": parcel.sheet_unit.code,
+        "sheet_unit_structure": STRUCTURE_LABEL[parcel.sheet_unit.structure],
+        "map_sheet_no": parcel.map_sheet_no,
+        "parcel_no": parcel.parcel_no,
+        "area_m2": _number(parcel.area_m2),
+        "recovered_area_m2": _number(parcel.recovered_area_m2),
+        "land_use_code": parcel.land_use_code,
+        "land_origin": parcel.land_origin,
+        "certificate_no": parcel.certificate_no,
+    }
+
+
+def asset_row(asset, code):
+    return {
+        "code": code,
+        "kind": ASSET_KIND_LABEL[asset.kind],
+        "description": asset.description,
+        "quantity": _number(asset.quantity),
+        "unit_of_measure": asset.unit_of_measure,
+    }
+
+
+def export_rows(cases):
+    """Rows of parcels and of assets for the given cases (already scoped by the caller)."""
+    cases = list(cases)
+    parcels = (
+        LandParcel.objects.filter(case__in=cases)
+        .select_related("case__unit", "sheet_unit")
+        .order_by("case__code", "sheet_unit__code", "map_sheet_no", "parcel_no")
+    )
+    codes = {case.pk: case.code for case in cases}
+    assets = Asset.objects.filter(case__in=cases).order_by("case__code", "kind", "id")
+    return [parcel_row(p) for p in parcels], [asset_row(a, codes[a.case_id]) for a in assets]
+
+
+def build_xlsx(parcel_rows=(), asset_rows=()):
+    import openpyxl
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = openpyxl.Workbook()
+    bold = Font(bold=True)
+
+    def data_sheet(sheet, columns, rows, choices):
+        sheet.append([column.header for column in columns])
+        for cell in sheet[1]:
+            cell.font = bold
+        sheet.freeze_panes = "A2"
+        for index, column in enumerate(columns, start=1):
+            letter = get_column_letter(index)
+            sheet.column_dimensions[letter].width = max(12, min(40, len(column.header) + 4))
+            if column.kind == "text":
+                # Text cells keep leading zeros (ID numbers) and are never turned into dates.
+                sheet.column_dimensions[letter].number_format = "@"
+            if column.key in choices:
+                listed = ",".join(choices[column.key])
+                validation = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True)
+                validation.add(f"{letter}2:{letter}{DATA_ROWS + 1}")
+                sheet.add_data_validation(validation)
+        for row in rows:
+            sheet.append([row.get(column.key) for column in columns])
+        if rows:
+            for index, column in enumerate(columns, start=1):
+                if column.kind == "text":
+                    for (cell,) in sheet.iter_rows(min_row=2, max_row=len(rows) + 1, min_col=index, max_col=index):
+                        cell.number_format = "@"
+
+    parcels = workbook.active
+    parcels.title = PARCEL_SHEET
+    data_sheet(
+        parcels,
+        PARCEL_COLUMNS,
+        list(parcel_rows),
+        {
+            "kind": list(CASE_KIND_LABEL.values()),
+            "unit_structure": list(STRUCTURE_WORDS),
+            "sheet_unit_structure": list(STRUCTURE_WORDS),
+            "land_use_code": LandParcel.LandUse.values,
+        },
+    )
+    data_sheet(
+        workbook.create_sheet(ASSET_SHEET), ASSET_COLUMNS, list(asset_rows), {"kind": list(ASSET_KIND_LABEL.values())}
+    )
+
+    guide = workbook.create_sheet(GUIDE_SHEET)
+    guide.append(["Mẫu danh sách kiểm đếm (thửa đất, tài sản) – LSIP"])
+    guide["A1"].font = Font(bold=True, size=13)
+    guide.append([])
+    for rule in GUIDE_RULES:
+        guide.append([f"• {rule}"])
+    for title, columns in ((PARCEL_SHEET, [*PARCEL_COLUMNS, CSV_ASSETS_COLUMN]), (ASSET_SHEET, ASSET_COLUMNS)):
+        guide.append([])
+        guide.append([f"Trang “{title}”"])
+        guide.cell(guide.max_row, 1).font = bold
+        guide.append(["Cột", "Bắt buộc", "Kiểu", "Cách ghi", "Ví dụ"])
+        for cell in guide[guide.max_row]:
+            cell.font = bold
+        for column in columns:
+            guide.append([column.header, "có" if column.required else "không", KIND_NAMES[column.kind], column.help,
+                          column.example])  # fmt: skip
+    guide.append([])
+    guide.append(["Loại đối tượng: " + " / ".join(CASE_KIND_WORDS)])
+    guide.column_dimensions["A"].width = 30
+    guide.column_dimensions["D"].width = 80
+    guide.column_dimensions["E"].width = 30
+    for row in guide.iter_rows(min_row=3):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def build_csv(parcel_rows=(), asset_rows=()):
+    """UTF-8 with a byte-order mark, so Excel shows the diacritics; assets in the "Tài sản" column."""
+    columns = [*PARCEL_COLUMNS, CSV_ASSETS_COLUMN]
+    assets_of = {}
+    for row in asset_rows:
+        item = " | ".join(_csv_text(row[key]) for key in ("kind", "description", "quantity", "unit_of_measure"))
+        assets_of.setdefault(row["code"], []).append(item)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([column.header for column in columns])
+    written = set()
+    for row in parcel_rows:
+        values = dict(row)
+        if row["code"] not in written:
+            values["assets"] = "; ".join(assets_of.get(row["code"], []))
+            written.add(row["code"])
+        writer.writerow([_csv_text(values.get(column.key)) for column in columns])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _csv_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)

@@ -1,0 +1,177 @@
+"""Inventory imports: store an uploaded sheet, preview it (dry run), apply it in one transaction.
+
+A file refused as a whole (too large, not a spreadsheet, malicious, missing columns) is never
+stored. A readable file is stored as uploaded (InventoryImport, status "previewed") so its
+preview can be shown and confirmed; applying re-reads and re-validates it inside the
+transaction, with the rows it touches locked, and writes every row or none.
+"""
+
+import hashlib
+import posixpath
+import unicodedata
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from clearance.inventory import ImportRefused, check_file, read_table, validate
+from clearance.inventory.validation import CASE_FIELDS, PARCEL_FIELDS
+from clearance.models import Asset, Case, InventoryImport, LandParcel
+from zones.access import scope_for
+from zones.models import Phase
+
+BATCH_SIZE = 500
+
+
+class ImportRejected(Exception):
+    """Applying was refused; nothing was written. `plan` holds the errors when there are some."""
+
+    def __init__(self, message, plan=None):
+        super().__init__(message)
+        self.message = message
+        self.plan = plan
+
+    def __str__(self):
+        return str(self.message)
+
+
+def clean_file_name(file_name):
+    name = posixpath.basename(str(file_name or "").replace("\\", "/"))
+    return unicodedata.normalize("NFC", name).strip()[-255:] or "import"
+
+
+def _importing_scope(user, phase):
+    scope = scope_for(user)
+    if not scope.can_import:
+        raise PermissionDenied(_("Your account may not import inventory lists."))
+    if not scope.phases(Phase.objects.filter(pk=phase.pk)).exists():
+        raise ImportRefused(_("This phase is outside your area."), "phase_out_of_scope")
+    return scope
+
+
+def import_upload(*, user, phase, file_name, content):
+    """Check and read the file, then store it for preview. ImportRefused if the file is refused."""
+    _importing_scope(user, phase)
+    file_name = clean_file_name(file_name)
+    file_format = check_file(file_name, content)
+    table = read_table(content, file_format)
+    return InventoryImport.objects.create(
+        phase=phase,
+        uploaded_by=user,
+        file_name=file_name,
+        file_format=file_format,
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        rows_total=table.rows_total,
+    )
+
+
+def import_preview(*, inventory_import, user):
+    """The dry run: what applying would write, and every error. Writes nothing."""
+    table = read_table(bytes(inventory_import.content), inventory_import.file_format)
+    return validate(table, phase=inventory_import.phase, scope=scope_for(user))
+
+
+@transaction.atomic
+def import_apply(*, inventory_import, user):
+    """Write every row of the import, or none (ImportRejected)."""
+    record = InventoryImport.objects.select_for_update().select_related("phase").get(pk=inventory_import.pk)
+    if record.status == InventoryImport.Status.APPLIED:
+        raise ImportRejected(
+            _("This file was already applied on %(when)s; upload it again to re-import it.")
+            % {"when": timezone.localtime(record.applied_at).strftime("%d/%m/%Y %H:%M")}
+        )
+    scope = _importing_scope(user, record.phase)
+    try:
+        table = read_table(bytes(record.content), record.file_format)
+    except ImportRefused as refusal:
+        raise ImportRejected(refusal.message) from refusal
+    plan = validate(table, phase=record.phase, scope=scope, lock=True)
+    if not plan.ok:
+        raise ImportRejected(
+            ngettext(
+                "The file has %(count)d error; nothing was written. Correct it and upload the file again.",
+                "The file has %(count)d errors; nothing was written. Correct them and upload the file again.",
+                len(plan.errors),
+            )
+            % {"count": len(plan.errors)},
+            plan,
+        )
+    try:
+        with transaction.atomic():
+            _write(plan, user=user, reason=f"Import {record.file_name}")
+    except IntegrityError as error:
+        # Another import or edit created the same parcel or case between our read and our write.
+        raise ImportRejected(
+            _(
+                "Someone changed these cases or parcels while the file was being applied; "
+                "nothing was written. Try again."
+            )
+        ) from error
+    record.status = InventoryImport.Status.APPLIED
+    record.applied_at = timezone.now()
+    record.rows_total = plan.rows_total
+    record.rows_created = plan.rows_created
+    record.rows_updated = plan.rows_updated
+    record.save(update_fields=["status", "applied_at", "rows_total", "rows_created", "rows_updated"])
+    return plan
+
+
+def import_file(*, user, phase, file_name, content, dry_run=False):
+    """The command line's import: check, read, validate and (unless dry_run) store and apply at once.
+
+    Returns (plan, InventoryImport or None). Raises ImportRefused for a refused file and
+    ImportRejected (with the plan) for a file with errors; either way nothing is stored.
+    """
+    scope = _importing_scope(user, phase)
+    file_name = clean_file_name(file_name)
+    file_format = check_file(file_name, content)
+    table = read_table(content, file_format)
+    if dry_run:
+        plan = validate(table, phase=phase, scope=scope)
+        if not plan.ok:
+            raise ImportRejected(_("The file has errors."), plan)
+        return plan, None
+    with transaction.atomic():
+        record = InventoryImport.objects.create(
+            phase=phase,
+            uploaded_by=user,
+            file_name=file_name,
+            file_format=file_format,
+            content=content,
+            sha256=hashlib.sha256(content).hexdigest(),
+            rows_total=table.rows_total,
+        )
+        plan = import_apply(inventory_import=record, user=user)
+    record.refresh_from_db()
+    return plan, record
+
+
+def _write(plan, *, user, reason):
+    history = {"default_user": user, "default_change_reason": reason, "batch_size": BATCH_SIZE}
+    now = timezone.now()
+    for case in plan.new_cases:
+        case.refresh_search_text()  # bulk writes skip save(); see docs/decisions/0003
+    bulk_create_with_history(plan.new_cases, Case, **history)
+    for case in plan.changed_cases:
+        case.version += 1  # a case edit opened before the import is now stale
+        case.updated_at = now
+        case.refresh_search_text()
+    bulk_update_with_history(
+        plan.changed_cases, Case, fields=[*CASE_FIELDS, "version", "updated_at", "search_text"], **history
+    )
+    new_parcels = []
+    for parcel, code in plan.new_parcels:
+        parcel.case = plan.case_by_code[code]
+        new_parcels.append(parcel)
+    bulk_create_with_history(new_parcels, LandParcel, **history)
+    bulk_update_with_history(plan.changed_parcels, LandParcel, fields=PARCEL_FIELDS, **history)
+    new_assets = []
+    for asset, code in plan.new_assets:
+        asset.case = plan.case_by_code[code]
+        new_assets.append(asset)
+    bulk_create_with_history(new_assets, Asset, **history)
+    bulk_update_with_history(plan.changed_assets, Asset, fields=["quantity"], **history)
