@@ -150,15 +150,19 @@ def tet_window(year):
 
 def enforcement_day_refusal(day):
     """Why enforcement cannot be carried out on this day, or None if it can."""
-    # A Tết window can reach into the previous calendar year (Tết of 2025 is on 29/01).
-    for year in (day.year, day.year + 1):
-        window = tet_window(year)
-        if window and window[0] <= day <= window[1]:
-            return _(
-                "Enforcement is never carried out within %(days)s days of Tết (%(tet)s): "
-                "%(day)s falls between %(start)s and %(end)s."
-            ) % {"days": TET_BUFFER_DAYS, "tet": _d(TET[year]), "day": _d(day), "start": _d(window[0]),
-                 "end": _d(window[1])}  # fmt: skip
+    # Tết falls between 21/01 and 20/02, so its window never leaves its own calendar year.
+    window = tet_window(day.year)
+    if window and window[0] <= day <= window[1]:
+        return _(
+            "Enforcement is never carried out within %(days)s days of Tết (%(tet)s): "
+            "%(day)s falls between %(start)s and %(end)s."
+        ) % {
+            "days": TET_BUFFER_DAYS,
+            "tet": _d(TET[day.year]),
+            "day": _d(day),
+            "start": _d(window[0]),
+            "end": _d(window[1]),
+        }
     if day in PUBLIC_HOLIDAYS:
         return _("Enforcement is never carried out on a public holiday: %(day)s is a holiday.") % {"day": _d(day)}
     if day.weekday() == 6:
@@ -250,7 +254,7 @@ def check_advance(*, current, recorded, stage, happened_on, today, non_agricultu
                     "day": _d(happened_on),
                     "previous": _label(previous[0]),
                     "previous_day": _d(previous[1]),
-                },  # fmt: skip
+                },
                 "date",
             )
         )
@@ -281,7 +285,7 @@ def _stage_rules(stage, recorded, day, non_agricultural):
                         "earliest": _d(earliest),
                         "day": _d(day),
                         "n": (day - posted).days,
-                    },  # fmt: skip
+                    },
                     "date",
                 )
             ]
@@ -316,7 +320,7 @@ def _stage_rules(stage, recorded, day, non_agricultural):
                         "notice": _d(notice),
                         "earliest": _d(earliest_recovery_decision(notice, non_agricultural=non_agricultural)),
                         "day": _d(day),
-                    },  # fmt: skip
+                    },
                     "date",
                 )
             )
@@ -455,7 +459,7 @@ def advance_hints(*, stage, recorded, non_agricultural):
                     "notice": _d(notice),
                     "days": notice_days(non_agricultural=non_agricultural),
                     "earliest": _d(earliest_recovery_decision(notice, non_agricultural=non_agricultural)),
-                }  # fmt: skip
+                }
             )
         if approved:
             hints.append(

@@ -233,9 +233,9 @@ class ReportFilter(django_filters.FilterSet):
         self.filters["phase"].queryset = scope.phases(Phase.objects.select_related("zone")).order_by(
             "zone__name", "number"
         )
-        # Only units that have reported: the list would otherwise hold every unit of the province.
-        self.filters["unit"].queryset = scope.units(
-            AdminUnit.objects.filter(pk__in=scope.reports(ProgressReport.objects.all()).values("unit"))
+        # Only units that have reported, among the reports the user may see.
+        self.filters["unit"].queryset = AdminUnit.objects.filter(
+            pk__in=scope.reports(ProgressReport.objects.all()).values("unit")
         ).order_by("name")
 
     def filter_versions(self, queryset, name, value):

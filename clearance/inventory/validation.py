@@ -12,6 +12,7 @@ cell leaves the stored value alone, so a partial sheet never wipes data.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from clearance.inventory import cells
@@ -345,7 +346,7 @@ class _Validator:
                     COLUMNS["recovered_area_m2"],
                     recovered,
                     _("The recovered area (%(recovered)s m²) exceeds the parcel's area (%(area)s m²).")
-                    % {"recovered": recovered, "area": area},
+                    % {"recovered": _number(recovered), "area": _number(area)},
                     "recovered_exceeds_area",
                 )
                 problems = True
@@ -645,6 +646,10 @@ def _apply(instance, wanted):
             setattr(instance, name, value)
             changes.append(str(instance._meta.get_field(name.removesuffix("_id")).verbose_name))
     return changes
+
+
+def _number(value):
+    return number_format(value, use_l10n=True, force_grouping=True)
 
 
 def cells_max_chars():

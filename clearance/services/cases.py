@@ -91,7 +91,9 @@ def changes_since(*, case, version):
                     (label, _display(Case, item.field, item.old), _display(Case, item.field, item.new))
                 )
         changes.append(change)
-    # The rows each change wrote: they are saved just before the case, in the same transaction.
+    # The rows each change wrote: saved just before the case, in the same transaction, by the
+    # same user for the same reason. Rows written without raising the version (the admin, a
+    # loader) did not make the form stale, so they are not listed.
     actions = {"+": _("added"), "~": _("changed"), "-": _("deleted")}
     for model in (StageEvent, Payment, Complaint):
         rows = model.history.filter(case_id=case.pk).select_related("history_user").order_by("history_date")
@@ -99,16 +101,10 @@ def changes_since(*, case, version):
             rows = rows.filter(history_date__gt=baseline.history_date)
         for row in rows:
             why = row.history_change_reason or ""
-            owner = next(
-                (c for c in changes if c.when >= row.history_date and c.who == row.history_user and c.why == why),
-                None,
-            )
-            if owner is None:  # written outside the services (the admin): a change of its own
-                owner = Change(when=row.history_date, who=row.history_user, why=why)
-                changes.append(owner)
-            text = str(row.instance)
-            owner.rows.append((str(model._meta.verbose_name), text, actions.get(row.history_type, "")))
-    return sorted(changes, key=lambda c: c.when)
+            owner = next((c for c in changes if c.when >= row.history_date), None)
+            if owner is not None and owner.who == row.history_user and owner.why == why:
+                owner.rows.append((str(model._meta.verbose_name), str(row.instance), actions.get(row.history_type, "")))
+    return changes
 
 
 # --- writing ------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from clearance.forms.reports import ReportFilter, ReportForm, ReviewForm
 from clearance.models import ProgressReport
@@ -52,6 +52,7 @@ def _report_for(request, pk):
 
 
 @login_required
+@require_safe
 def report_list(request):
     scope = scope_for(request.user)
     reports = scope.reports(_reports())
@@ -98,6 +99,7 @@ def report_new(request):
 
 
 @login_required
+@require_safe
 def report_detail(request, pk):
     report = _report_for(request, pk)
     return _render_detail(request, report)

@@ -73,9 +73,13 @@ def test_concurrent_payments_are_all_recorded(approved_case):
     def pay(index):
         return with_retry(
             lambda version: services.case_record_payment(
-                case_id=approved_case.pk, expected_version=version, paid_on=D(2024, 9, 10),
-                amount_vnd=1_000_000 + index, user=user, reason=f"Chi trả lần {index}",
-            ),  # fmt: skip
+                case_id=approved_case.pk,
+                expected_version=version,
+                paid_on=D(2024, 9, 10),
+                amount_vnd=1_000_000 + index,
+                user=user,
+                reason=f"Chi trả lần {index}",
+            ),
             approved_case.pk,
         )
 
@@ -96,9 +100,13 @@ def test_concurrent_complaints_are_all_recorded(approved_case):
     def complain(index):
         return with_retry(
             lambda version: services.complaint_open(
-                case_id=approved_case.pk, expected_version=version, received_on=D(2024, 9, 10),
-                summary=f"Đơn số {index}", user=user, reason="Nhận đơn",
-            ),  # fmt: skip
+                case_id=approved_case.pk,
+                expected_version=version,
+                received_on=D(2024, 9, 10),
+                summary=f"Đơn số {index}",
+                user=user,
+                reason="Nhận đơn",
+            ),
             approved_case.pk,
         )
 
@@ -115,10 +123,16 @@ def test_two_advances_from_the_same_version_one_wins(approved_case):
 
     def advance(index):
         return services.case_advance(
-            case_id=approved_case.pk, expected_version=1, stage=Stage.RECOVERY_DECIDED,
-            happened_on=D(2024, 9, 9 + index), doc_type="decision", doc_number=f"{index + 1}/QĐ-UBND",
-            doc_issuer="UBND huyện Hữu Lũng", user=users[index], reason=f"Nhập bởi {users[index].username}",
-        )  # fmt: skip
+            case_id=approved_case.pk,
+            expected_version=1,
+            stage=Stage.RECOVERY_DECIDED,
+            happened_on=D(2024, 9, 9 + index),
+            doc_type="decision",
+            doc_number=f"{index + 1}/QĐ-UBND",
+            doc_issuer="UBND huyện Hữu Lũng",
+            user=users[index],
+            reason=f"Nhập bởi {users[index].username}",
+        )
 
     results = run_together(advance, 2)
 

@@ -164,9 +164,11 @@ def test_recovery_decision_needs_the_notice_period(non_agricultural, days):
     earliest = notice + datetime.timedelta(days=days)
     assert rules.earliest_recovery_decision(notice, non_agricultural=non_agricultural) == earliest
     refusals = advance(
-        Stage.RECOVERY_DECIDED, earliest - datetime.timedelta(days=1), recorded=recorded,
+        Stage.RECOVERY_DECIDED,
+        earliest - datetime.timedelta(days=1),
+        recorded=recorded,
         non_agricultural=non_agricultural,
-    )  # fmt: skip
+    )
     assert [r.field for r in refusals] == ["date"]
     assert f"at least {days} days before the recovery decision" in messages(refusals)
     assert f"notice of 02/01/2024, so the decision can be dated from {earliest:%d/%m/%Y}" in messages(refusals)
@@ -331,9 +333,12 @@ def test_enforcement_is_refused_within_15_days_of_tet(day, refused):
 
 def test_enforcement_in_a_year_without_a_holiday_list_is_refused():
     refusals = rules.check_side_event(
-        current=Stage.PAID, recorded=acts(*MAIN), kind=Kind.ENFORCEMENT, happened_on=D(2027, 6, 1),
+        current=Stage.PAID,
+        recorded=acts(*MAIN),
+        kind=Kind.ENFORCEMENT,
+        happened_on=D(2027, 6, 1),
         today=D(2027, 12, 31),
-    )  # fmt: skip
+    )
     assert "The public holidays of 2027 are not listed yet" in messages(refusals)
 
 

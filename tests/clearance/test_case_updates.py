@@ -14,8 +14,8 @@ from tests.factories import (
     CaseFactory,
     InvestorFactory,
     LandParcelFactory,
-    StageEventFactory,
     StaffProfileFactory,
+    StageEventFactory,
     UserFactory,
 )
 from zones.models import AdminUnit, StaffProfile
@@ -58,7 +58,9 @@ def huu_lung_staff(units):
 @pytest.fixture
 def case(vsip_phase, units):
     """A Hồ Sơn household of VSIP phase 1 on rice land, its recovery notice served."""
-    case = CaseFactory(phase=vsip_phase, unit=units.ho_son, stage=Stage.NOTICE, code="HS-0001", name="Hộ ông Vi Văn Hải")
+    case = CaseFactory(
+        phase=vsip_phase, unit=units.ho_son, stage=Stage.NOTICE, code="HS-0001", name="Hộ ông Vi Văn Hải"
+    )
     LandParcelFactory(case=case, land_use_code=LandParcel.LandUse.LUC)
     StageEventFactory(case=case, kind=Kind.NOTICE, happened_on=TIMELINE[Kind.NOTICE])
     return case
@@ -253,7 +255,9 @@ def test_a_stale_form_gets_the_conflict_page_and_nothing_is_saved(staff_client, 
     stale = advance_data(case, doc_number="99/BB-HĐBT", reason="Bản của tôi")  # loaded at version 1
     colleague = staff("hoson", units=[units.ho_son])
     client.force_login(colleague)
-    assert client.post(url("case_advance", case), advance_data(case, reason="Đồng nghiệp nhập trước")).status_code == 302
+    assert (
+        client.post(url("case_advance", case), advance_data(case, reason="Đồng nghiệp nhập trước")).status_code == 302
+    )
     before = snapshot(case)
 
     response = staff_client.post(url("case_advance", case), stale)
@@ -266,6 +270,7 @@ def test_a_stale_form_gets_the_conflict_page_and_nothing_is_saved(staff_client, 
     assert "Đồng nghiệp nhập trước" in html
     assert "<td>Stage</td><td>recovery notice</td><td>inventory (survey count)</td>" in html
     assert "Stage event added: inventory (survey count) 15/04/2024" in html
+    assert "added: recovery notice" not in html  # recorded before the form was loaded
     assert "99/BB-HĐBT" in html  # what the user typed is shown back, so it is not lost either
     assert f'href="{url("case_advance", case)}"' in html
     assert snapshot(case) == before
@@ -291,17 +296,28 @@ def test_the_service_refuses_a_stale_version_itself(case, huu_lung_staff):
     for version in (0, 2):
         with pytest.raises(services.CaseConflict):
             services.complaint_open(
-                case_id=case.pk, expected_version=version, received_on=D(2024, 5, 1), summary="x",
-                user=huu_lung_staff, reason="y",
-            )  # fmt: skip
+                case_id=case.pk,
+                expected_version=version,
+                received_on=D(2024, 5, 1),
+                summary="x",
+                user=huu_lung_staff,
+                reason="y",
+            )
     assert snapshot(case) == before
 
 
 def test_services_record_the_user_outside_a_request(case, huu_lung_staff):
     services.case_advance(
-        case_id=case.pk, expected_version=1, stage=Stage.INVENTORY, happened_on=D(2024, 4, 15),
-        doc_type="minutes", doc_number="1/BB", doc_issuer="HĐBT", user=huu_lung_staff, reason="Nhập từ lệnh",
-    )  # fmt: skip
+        case_id=case.pk,
+        expected_version=1,
+        stage=Stage.INVENTORY,
+        happened_on=D(2024, 4, 15),
+        doc_type="minutes",
+        doc_number="1/BB",
+        doc_issuer="HĐBT",
+        user=huu_lung_staff,
+        reason="Nhập từ lệnh",
+    )
     record = Case.objects.get(pk=case.pk).history.latest()
     assert (record.history_user, record.history_change_reason, record.version) == (huu_lung_staff, "Nhập từ lệnh", 2)
 
@@ -318,8 +334,12 @@ def test_services_record_the_user_outside_a_request(case, huu_lung_staff):
             "Write the document number as number/symbol, for example 123/QĐ-UBND.",
             id="document number without its symbol",
         ),
-        pytest.param({"happened_on": "31/02/2024"}, "Write the date as dd/mm/yyyy, for example 15/03/2025.", id="no 31 Feb"),
-        pytest.param({"happened_on": "15-04-2024"}, "Write the date as dd/mm/yyyy, for example 15/03/2025.", id="dashes"),
+        pytest.param(
+            {"happened_on": "31/02/2024"}, "Write the date as dd/mm/yyyy, for example 15/03/2025.", id="no 31 Feb"
+        ),
+        pytest.param(
+            {"happened_on": "15-04-2024"}, "Write the date as dd/mm/yyyy, for example 15/03/2025.", id="dashes"
+        ),
         pytest.param({"reason": ""}, "This field is required.", id="missing reason"),
         pytest.param({"reason": "x" * 101}, "at most 100 characters (it has 101)", id="reason too long"),
         pytest.param({"doc_issuer": "  "}, "This field is required.", id="blank issuer"),
@@ -345,7 +365,10 @@ def test_a_future_date_is_refused_and_today_accepted(staff_client, case):
     response = staff_client.post(url("case_advance", case), advance_data(case, happened_on=f"{tomorrow:%d/%m/%Y}"))
     assert f"({tomorrow:%d/%m/%Y}) cannot be in the future: today is {today:%d/%m/%Y}." in errors_of(response)
     assert snapshot(case) == before
-    assert staff_client.post(url("case_advance", case), advance_data(case, happened_on=f"{today:%d/%m/%Y}")).status_code == 302
+    assert (
+        staff_client.post(url("case_advance", case), advance_data(case, happened_on=f"{today:%d/%m/%Y}")).status_code
+        == 302
+    )
 
 
 def test_a_skipped_stage_is_refused(staff_client, case):
@@ -401,7 +424,9 @@ def test_a_payment_is_recorded_and_a_late_one_flagged(staff_client, case):
     assert "Payment recorded." in on_time.content.decode()
     assert "late" not in on_time.content.decode()
     late = staff_client.post(
-        url("case_payment", case), {**data, "paid_on": "04/10/2024", "amount_vnd": "1,000,000", "version": 2}, follow=True
+        url("case_payment", case),
+        {**data, "paid_on": "04/10/2024", "amount_vnd": "1,000,000", "version": 2},
+        follow=True,
     )
     assert "This payment is late: it was due by 03/10/2024" in late.content.decode()
     assert list(case.payments.values_list("paid_on", "amount_vnd", "note")) == [
@@ -467,7 +492,12 @@ def test_a_complaint_is_recorded_shown_and_resolved(staff_client, huu_lung_staff
     assert "Không đồng ý đơn giá cây vải" in html
     assert f'href="{url("case_complaint_resolve", case, complaint.pk)}"' in html
 
-    resolve = {"resolved_on": "09/05/2024", "resolution": "Đã giải thích đơn giá", "reason": "Trả lời đơn", "version": 2}
+    resolve = {
+        "resolved_on": "09/05/2024",
+        "resolution": "Đã giải thích đơn giá",
+        "reason": "Trả lời đơn",
+        "version": 2,
+    }
     response = staff_client.post(url("case_complaint_resolve", case, complaint.pk), resolve)
     assert "resolved on or after the day it was received (10/05/2024), not 09/05/2024" in errors_of(response)
     assert case.complaints.get().status == Complaint.Status.OPEN

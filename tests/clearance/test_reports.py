@@ -323,9 +323,13 @@ def test_local_staff_and_investors_cannot_sign_off(as_user, world):
     assert snapshot(report) == before
 
 
-def test_review_answers_only_post(as_user, world):
+def test_pages_answer_only_their_methods(as_user, world):
     report = submitted(world)
-    assert as_user(world.officer).get(review_url(report)).status_code == 405
+    client = as_user(world.officer)
+    assert client.get(review_url(report)).status_code == 405
+    assert client.post(LIST).status_code == 405
+    assert client.post(detail_url(report)).status_code == 405
+    assert snapshot(report)[0] == ProgressReport.Status.SUBMITTED
 
 
 # --- sign-off -----------------------------------------------------------------------------------

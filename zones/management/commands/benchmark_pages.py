@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from clearance.models import Case
-from zones.models import Zone
+from zones.models import StaffProfile, Zone
 
 REFERENCE = "login page (reference)"
 
@@ -57,7 +57,9 @@ class Command(BaseCommand):
     def _measure(self, zone, case, repeat):
         anonymous = Client(SERVER_NAME="localhost")
         officer = Client(SERVER_NAME="localhost")
-        officer.force_login(get_user_model().objects.create(username="lsip-benchmark"))
+        user = get_user_model().objects.create(username="lsip-benchmark")
+        StaffProfile.objects.create(user=user, role=StaffProfile.Role.PROVINCIAL_OFFICER)
+        officer.force_login(user)
         pages = [
             (REFERENCE, anonymous, reverse("login")),
             ("overview", officer, reverse("zones:overview")),
