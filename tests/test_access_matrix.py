@@ -30,7 +30,7 @@ from zones.models import StaffProfile, Zone
 SKIPPED_PREFIXES = ("admin/", "i18n/", "static/", "media/")
 ROLES = ("anonymous", "no_profile", "provincial", "huu_lung", "cao_loc", "investor", "admin")
 LOGIN = "login"  # a redirect to the login page
-OK, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 403, 404, 405
+OK, FOUND, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
 
 
 def statuses(anonymous, no_profile, provincial, huu_lung, cao_loc, investor, admin):
@@ -61,6 +61,48 @@ EXPECTED = {
     "clearance:case_detail": Rule(
         statuses(LOGIN, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK),
         kwargs=lambda world: {"pk": world.case.pk},
+    ),
+    # Case updates: local staff of the case's area and admins; readers of the area get 403.
+    **{
+        f"clearance:{name}": Rule(
+            statuses(LOGIN, NOT_FOUND, FORBIDDEN, OK, NOT_FOUND, FORBIDDEN, OK),
+            kwargs=lambda world: {"pk": world.case.pk},
+        )
+        for name in ("case_advance", "case_event", "case_payment", "case_complaint")
+    },
+    "clearance:case_complaint_resolve": Rule(
+        statuses(LOGIN, NOT_FOUND, FORBIDDEN, OK, NOT_FOUND, FORBIDDEN, OK),
+        kwargs=lambda world: {"pk": world.case.pk, "complaint_pk": world.complaint.pk},
+    ),
+    # Reports: everyone with a role lists what they may see; local staff submit, the province signs off.
+    "clearance:report_list": Rule(statuses(LOGIN, OK, OK, OK, OK, OK, OK)),
+    "clearance:report_new": Rule(statuses(LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, FORBIDDEN, OK)),
+    "clearance:report_detail": Rule(
+        statuses(LOGIN, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK),
+        kwargs=lambda world: {"pk": world.report.pk},
+    ),
+    "clearance:report_correct": Rule(
+        statuses(LOGIN, NOT_FOUND, FORBIDDEN, OK, NOT_FOUND, FORBIDDEN, OK),
+        kwargs=lambda world: {"pk": world.report.pk},
+    ),
+    # An empty decision is shown back with its error (200) to those who may sign off.
+    "clearance:report_review": Rule(
+        statuses(LOGIN, NOT_FOUND, OK, FORBIDDEN, NOT_FOUND, FORBIDDEN, OK),
+        kwargs=lambda world: {"pk": world.report.pk},
+        method="post",
+    ),
+    # Imports: local staff and admins; an upload is seen only by its uploader and admins.
+    "clearance:import_start": Rule(statuses(LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, FORBIDDEN, OK)),
+    "clearance:import_template": Rule(statuses(LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, FORBIDDEN, OK)),
+    "clearance:import_preview": Rule(
+        statuses(LOGIN, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK),
+        kwargs=lambda world: {"pk": world.upload.pk},
+    ),
+    # A sheet with errors is never applied: the uploader is sent back to its preview (302).
+    "clearance:import_confirm": Rule(
+        statuses(LOGIN, NOT_FOUND, NOT_FOUND, FOUND, NOT_FOUND, NOT_FOUND, FOUND),
+        kwargs=lambda world: {"pk": world.upload.pk},
+        method="post",
     ),
 }
 

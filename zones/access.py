@@ -4,7 +4,8 @@ A scope is worked out once per request from the user's StaffProfile:
 - administrators (superusers or the admin role) and provincial officers see the whole province;
 - local staff see the units they cover: a legacy district covers its communes, and a unit's
   old and new records both count (a legacy commune brings the 2025 units it became, a 2025
-  commune the legacy communes it came from);
+  commune the legacy communes it came from; a commune split between two 2025 communes counts
+  for both, and both see its old records);
 - investors see their own zones;
 - anyone else sees nothing.
 Objects outside the scope answer 404, as if they did not exist.

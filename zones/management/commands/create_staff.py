@@ -145,7 +145,7 @@ def find_unit(text):
     if not units:
         raise CommandError(_("No administrative unit has the code %(code)s.") % {"code": text})
     if len(units) > 1:
-        candidates = "; ".join(f"{unit_label(unit)}" for unit in units)
+        candidates = "; ".join(unit_label(unit) for unit in units)
         raise CommandError(
             _("The code %(code)s names more than one unit: %(candidates)s. Write one of these forms instead.")
             % {"code": code, "candidates": candidates}
