@@ -109,6 +109,10 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
+# Inventory spreadsheets are refused before parsing past these limits.
+LSIP_IMPORT_MAX_BYTES = env.int("LSIP_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+LSIP_IMPORT_MAX_ROWS = env.int("LSIP_IMPORT_MAX_ROWS", default=20_000)
+
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
 SESSION_COOKIE_HTTPONLY = True
