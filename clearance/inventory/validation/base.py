@@ -1,0 +1,87 @@
+"""The validator's groundwork: reading one cell, reporting an error on it, shared helpers."""
+
+from django.utils.translation import gettext as _
+
+from clearance.inventory import cells
+from clearance.inventory.columns import (
+    ASSET_COLUMNS,
+    ASSET_KIND_WORDS,
+    CASE_KIND_WORDS,
+    CSV_ASSETS_COLUMN,
+    MAX_CELL_CHARS,
+    PARCEL_COLUMNS,
+    STRUCTURE_WORDS,
+)
+from clearance.inventory.validation.results import RowError
+from clearance.models import LandParcel
+
+LAND_USE_WORDS = {code: code for code in LandParcel.LandUse.values}
+COLUMNS = {column.key: column for column in PARCEL_COLUMNS}
+ASSET_COLUMNS_BY_KEY = {column.key: column for column in ASSET_COLUMNS}
+INVALID = object()
+
+
+class CellChecks:
+    """Errors on single cells, and parsing a cell by its column; needs `table` and `plan`."""
+
+    def error(self, row, column, value, message, code):
+        """An error on one cell, named by the header as the file writes it."""
+        headers = self.table.asset_headers if column in ASSET_COLUMNS else self.table.parcel_headers
+        header = headers.get(column.key) or column.header
+        shown = "" if cells.is_blank(value) else str(value).strip()[:80]
+        columns = ASSET_COLUMNS if column in ASSET_COLUMNS else [*PARCEL_COLUMNS, CSV_ASSETS_COLUMN]
+        position = columns.index(column) if column in columns else len(columns)
+        self.plan.errors.append(RowError(row.sheet, row.number, header, shown, message, code, position))
+
+    def required(self, row, column):
+        self.error(row, column, None, _("Required: this cell must be filled in."), "required")
+
+    def parse(self, row, column, raw):
+        """The cell's value, None when blank, INVALID after reporting an error."""
+        if cells.is_blank(raw):
+            return None
+        if isinstance(raw, str) and len(raw) > cells_max_chars():
+            self.error(row, column, raw, _("Too long for a cell of an inventory list."), "too_long")
+            return INVALID
+        try:
+            if column.kind == "text":
+                return cells.text(raw, max_length=column.max_length)
+            if column.kind == "int":
+                return cells.whole_number(raw)
+            if column.kind == "decimal":
+                return cells.decimal(raw, places=column.decimal_places)
+            if column.kind == "assets":
+                return cells.text(raw)
+            words = {
+                "kind": CASE_KIND_WORDS if column in PARCEL_COLUMNS else ASSET_KIND_WORDS,
+                "unit_structure": STRUCTURE_WORDS,
+                "sheet_unit_structure": STRUCTURE_WORDS,
+                "land_use_code": LAND_USE_WORDS,
+            }[column.key]
+            return cells.word(raw, words)
+        except cells.CellError as problem:
+            self.error(row, column, raw, problem.message, problem.code)
+            return INVALID
+
+
+def _apply(instance, wanted):
+    """Set the wanted values that differ (blank ones leave the stored value alone); the changed fields' names."""
+    changes = []
+    for name, value in wanted.items():
+        if value is None or value == "":
+            continue
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changes.append(str(instance._meta.get_field(name.removesuffix("_id")).verbose_name))
+    return changes
+
+
+def cells_max_chars():
+    return MAX_CELL_CHARS
+
+
+def _plain_text(value):
+    try:
+        return cells.text(value)
+    except cells.CellError:
+        return ""

@@ -1,0 +1,61 @@
+"""The run over the whole file: parse every row, then check and plan cases, parcels and assets."""
+
+from collections import defaultdict
+
+from clearance.inventory.columns import CSV_ASSETS_COLUMN, PARCEL_COLUMNS
+from clearance.inventory.validation.assets import AssetChecks
+from clearance.inventory.validation.base import COLUMNS, CellChecks
+from clearance.inventory.validation.cases import CaseChecks
+from clearance.inventory.validation.planning import Planning
+from clearance.inventory.validation.results import ImportPlan
+from zones.models import AdminUnit
+
+
+class _Validator(CaseChecks, AssetChecks, Planning, CellChecks):
+    """One dry run of one table; its checks and plans come from the classes it is made of."""
+
+    def __init__(self, table, *, phase, scope, lock):
+        self.table = table
+        self.phase = phase
+        self.scope = scope
+        self.lock = lock
+        self.plan = ImportPlan(
+            rows_total=table.rows_total,
+            parcel_rows=len(table.parcel_rows),
+            asset_rows=len(table.asset_rows),
+            ignored_columns=table.ignored_columns,
+        )
+        self.units_by_code = defaultdict(list)
+        for unit in AdminUnit.objects.communes().only("pk", "code", "name", "structure"):
+            self.units_by_code[unit.code].append(unit)
+
+    # --- the whole file -----------------------------------------------------------------------
+
+    def run(self):
+        parcel_columns = [*PARCEL_COLUMNS, CSV_ASSETS_COLUMN] if self.table.file_format == "csv" else PARCEL_COLUMNS
+        parsed = []
+        for row in self.table.parcel_rows:
+            values = {column.key: self.parse(row, column, row.values.get(column.key)) for column in parcel_columns}
+            for column in parcel_columns:
+                if column.required and not column.per_case and values[column.key] is None:
+                    self.required(row, column)
+            if values["code"] is None:
+                self.required(row, COLUMNS["code"])
+            parsed.append((row, values))
+
+        cases = self.collect_cases(parsed)
+        self.fetch_existing(cases)
+        self.check_cases(cases)
+        parcel_rows = self.check_parcels(parsed, cases)
+        assets = self.collect_assets(cases)
+        self.plan_cases(cases)
+        self.plan_parcels(parcel_rows, cases)
+        self.plan_assets(assets, cases)
+        parcel_sheets = {row.sheet for row in self.table.parcel_rows[:1]}
+        self.plan.errors.sort(key=lambda e: (e.sheet not in parcel_sheets, e.row or 0, e.position))
+        return self.plan
+
+
+def validate(table, *, phase, scope, lock=False):
+    """The dry run: errors and the plan of writes. `lock` holds the rows it reads until the transaction ends."""
+    return _Validator(table, phase=phase, scope=scope, lock=lock).run()
