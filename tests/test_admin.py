@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from simple_history.models import HistoricalChanges
 
 from clearance.models import (
@@ -487,7 +488,11 @@ def test_the_user_admin_refuses_an_investor_account_without_its_investor(admin_c
     response = admin_client.post(url, data)
 
     assert response.status_code == 200
-    assert "An investor account needs its investor" in str(response.context["inline_admin_formsets"][-1].formset.errors)
+    with translation.override("vi"):
+        refusal = str(StaffProfile._meta.constraints[0].violation_error_message)
+    # Shown in the admin's language, Vietnamese.
+    assert refusal.startswith("Tài khoản nhà đầu tư")
+    assert refusal in str(response.context["inline_admin_formsets"][-1].formset.errors)
     assert not StaffProfile.objects.filter(user=account).exists()
 
 
