@@ -73,7 +73,8 @@ class CaseChangeForm(forms.Form):
         max_length=100,
         help_text=gettext_lazy("Kept in the case's history with your name and the time (at most 100 characters)."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # Localized both ways, so version 1.000 (grouped by the Vietnamese format) reads back as 1000.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, localize=True)
 
     def service_arguments(self):
         """The cleaned data as the service takes it: the version becomes expected_version."""

@@ -517,3 +517,16 @@ def test_a_complaint_is_recorded_shown_and_resolved(staff_client, huu_lung_staff
     again = staff_client.post(url("case_complaint_resolve", case, complaint.pk), {**resolve, "version": 3})
     assert "This complaint was already resolved on 10/05/2024." in errors_of(again)
     assert Case.objects.get(pk=case.pk).version == 3
+
+
+def test_a_case_saved_a_thousand_times_still_takes_its_form(staff_client, case):
+    # Vietnamese formats group thousands: the form shows version 1234 as "1.234" and must read it back.
+    Case.objects.filter(pk=case.pk).update(version=1234)
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    html = staff_client.get(url("case_advance", case)).content.decode()
+    assert 'name="version" value="1.234"' in html
+
+    response = staff_client.post(url("case_advance", case), advance_data(case, version="1.234"))
+
+    assert response.status_code == 302
+    assert Case.objects.get(pk=case.pk).version == 1235

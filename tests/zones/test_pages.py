@@ -368,6 +368,17 @@ def test_zone_page_links_to_the_filtered_case_list(logged_in_client, vsip, regis
     assert f'href="{cases}?phase={registry.pk}"' in html
 
 
+def test_links_carry_plain_ids_whatever_the_number_format(logged_in_client, vsip, registry):
+    # 1.234 is how Vietnamese writes a thousand and more; an id in a link must stay 1234.
+    zone = ZoneFactory(pk=12345, name="Cụm công nghiệp Thử nghiệm")
+    phase = PhaseFactory(zone=zone, pk=23456)
+    CaseFactory(phase=phase, pk=34567)
+    html = logged_in_client.get(reverse("zones:zone_detail", args=[zone.pk])).content.decode()
+    cases = reverse("clearance:case_list")
+    assert f'href="{cases}?zone=12345"' in html
+    assert f'href="{cases}?phase={phase.pk}"' in html
+
+
 def test_zone_page_query_count_does_not_grow_with_cases(logged_in_client, vsip):
     phase = vsip.phases.get()
 
