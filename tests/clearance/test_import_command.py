@@ -3,10 +3,33 @@
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from clearance.models import Case, InventoryImport, LandParcel
 from tests.clearance.test_imports import CAO_LOC_DONG_DANG, counts, csv_bytes, local_staff, many, parcel, xlsx_bytes
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Commands speak the site language (Vietnamese); these assertions read the English msgids."""
+    with translation.override("en"):
+        yield
+
+
+def test_the_command_speaks_the_site_language_vietnamese(tmp_path, huu_lung, vsip_phase):
+    with translation.override(settings.LANGUAGE_CODE), pytest.raises(CommandError, match="Không có người dùng"):
+        call_command(
+            "import_inventory",
+            str(write(tmp_path, "a.csv", b"x")),
+            "--phase",
+            str(vsip_phase.pk),
+            "--user",
+            "nobody",
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
 
 
 @pytest.fixture
