@@ -1,6 +1,11 @@
 import django_filters
+from django import forms
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clearance.bottlenecks import parse_week, week_start
 from clearance.models import Case, Stage
 from clearance.queries import search_cases
 from zones.access import scope_for
@@ -27,6 +32,36 @@ def _communes(request):
     return AdminUnit.objects.filter(pk__in=visible.values("unit")).order_by("name")
 
 
+# What each overdue choice keeps, on CaseQuerySet.with_deadlines() annotations.
+OVERDUE_NOW = Q(decision_overdue_now=True) | Q(payment_overdue_now=True)
+DONE_LATE = Q(decision_late=True) | Q(payment_late=True)
+OVERDUE_KINDS = {
+    "now": OVERDUE_NOW,
+    "late": DONE_LATE,
+    "decision_now": Q(decision_overdue_now=True),
+    "payment_now": Q(payment_overdue_now=True),
+    "decision_late": Q(decision_late=True),
+    "payment_late": Q(payment_late=True),
+}
+OVERDUE_CHOICES = [
+    ("now", _("Overdue now (any deadline)")),
+    ("late", _("Done late (any deadline)")),
+    ("decision_now", _("Recovery decision overdue")),
+    ("payment_now", _("Payment overdue")),
+    ("decision_late", _("Recovery decision made late")),
+    ("payment_late", _("Paid late (interest owed)")),
+]
+
+
+def _synthetic_filter():
+    return django_filters.ChoiceFilter(
+        method="filter_synthetic",
+        choices=[("yes", _("Synthetic only")), ("no", _("Real only"))],
+        label=_("Data"),
+        empty_label=_("All"),
+    )
+
+
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Search"))
     zone = django_filters.ModelChoiceFilter(
@@ -47,19 +82,112 @@ class CaseFilter(django_filters.FilterSet):
     )
     stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("Stage"), empty_label=_("All"))
     kind = django_filters.ChoiceFilter(choices=Case.Kind.choices, label=_("Kind"), empty_label=_("All"))
-    synthetic = django_filters.ChoiceFilter(
-        method="filter_synthetic",
-        choices=[("yes", _("Synthetic only")), ("no", _("Real only"))],
-        label=_("Data"),
-        empty_label=_("All"),
+    overdue = django_filters.ChoiceFilter(
+        method="filter_overdue", choices=OVERDUE_CHOICES[:2], label=_("Deadlines"), empty_label=_("All")
     )
+    synthetic = _synthetic_filter()
 
     class Meta:
         model = Case
-        fields = ["q", "zone", "phase", "unit", "stage", "kind", "synthetic"]
+        fields = ["q", "zone", "phase", "unit", "stage", "kind", "overdue", "synthetic"]
+
+    def __init__(self, data=None, queryset=None, *, today=None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        # Fixed by tests; the pages leave it to the local date.
+        self.today = today or timezone.localdate()
 
     def filter_search(self, queryset, name, value):
         return search_cases(queryset, value)
 
+    def filter_overdue(self, queryset, name, value):
+        return queryset.with_deadlines(today=self.today).filter(OVERDUE_KINDS[value])
+
     def filter_synthetic(self, queryset, name, value):
         return queryset.filter(is_synthetic=(value == "yes"))
+
+
+# --- the bottleneck lists ------------------------------------------------------------------------
+
+
+class BottleneckFilter(django_filters.FilterSet):
+    """Zone, phase and commune of the case: what every bottleneck list filters by.
+
+    `case_path` leads from the listed rows to their case ("case__" for complaints).
+    """
+
+    case_path = ""
+
+    zone = django_filters.ModelChoiceFilter(
+        field_name="phase__zone", queryset=_zones, label=_("Zone or cluster"), empty_label=_("All")
+    )
+    phase = django_filters.ModelChoiceFilter(queryset=_phases, label=_("Phase"), empty_label=_("All"))
+    unit = django_filters.ModelChoiceFilter(queryset=_communes, label=_("Commune"), empty_label=_("All"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for bound in self.filters.values():
+            if not bound.method:
+                bound.field_name = self.case_path + bound.field_name
+
+    def filter_synthetic(self, queryset, name, value):
+        return queryset.filter(**{f"{self.case_path}is_synthetic": value == "yes"})
+
+
+class CaseBottleneckFilter(BottleneckFilter):
+    """A list of cases (or of rows of one case): also by stage and by synthetic or real data."""
+
+    stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("Stage"), empty_label=_("All"))
+    synthetic = _synthetic_filter()
+
+
+class OverdueFilter(CaseBottleneckFilter):
+    overdue = django_filters.ChoiceFilter(
+        method="filter_overdue", choices=OVERDUE_CHOICES, label=_("Deadline"), empty_label=_("All")
+    )
+
+    def filter_overdue(self, queryset, name, value):
+        # The list is already annotated by with_deadlines(); only the choice's condition is added.
+        return queryset.filter(OVERDUE_KINDS[value])
+
+
+class ComplaintFilter(CaseBottleneckFilter):
+    case_path = "case__"
+
+
+STUCK_DAYS_ERROR = _("Enter a whole number of days from 1 to 3650.")
+
+
+class StuckForm(forms.Form):
+    stuck_days = forms.IntegerField(
+        label=_("Stuck for more than (days)"),
+        min_value=1,
+        max_value=3650,
+        required=False,
+        error_messages=dict.fromkeys(("invalid", "min_value", "max_value"), STUCK_DAYS_ERROR),
+    )
+
+    def days(self):
+        """The days asked for, or LSIP_STUCK_DAYS when none or a wrong number was given."""
+        return (self.is_valid() and self.cleaned_data["stuck_days"]) or settings.LSIP_STUCK_DAYS
+
+
+class WeekField(forms.CharField):
+    widget = forms.TextInput(attrs={"type": "week"})
+    default_error_messages = {"invalid": _("Enter a week as the week picker writes it, e.g. 2025-W27.")}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        monday = parse_week(value)
+        if monday is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return monday
+
+
+class WeekForm(forms.Form):
+    week = WeekField(label=_("Week"), required=False)
+
+    def monday(self, today):
+        """The Monday of the week asked for, or of the week holding today when none or a wrong one was given."""
+        return (self.is_valid() and self.cleaned_data["week"]) or week_start(today)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clearance.views import reports
+from clearance.views import reports, weekly
 
 # Included by clearance.urls at "reports/", so the names live in the "clearance" namespace.
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", reports.report_detail, name="report_detail"),
     path("<int:pk>/correct/", reports.report_correct, name="report_correct"),
     path("<int:pk>/review/", reports.report_review, name="report_review"),
+    path("weekly/", weekly.weekly_report, name="weekly_report"),
 ]

@@ -112,6 +112,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # Inventory spreadsheets are refused before parsing past these limits.
 LSIP_IMPORT_MAX_BYTES = env.int("LSIP_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 LSIP_IMPORT_MAX_ROWS = env.int("LSIP_IMPORT_MAX_ROWS", default=20_000)
+LSIP_MAX_LIST_PAGE = env.int("LSIP_MAX_LIST_PAGE", default=40)
+# A case whose current stage began more than this many days ago is listed as stuck.
+LSIP_STUCK_DAYS = env.int("LSIP_STUCK_DAYS", default=60)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

@@ -74,6 +74,18 @@ EXPECTED = {
         statuses(LOGIN, NOT_FOUND, FORBIDDEN, OK, NOT_FOUND, FORBIDDEN, OK),
         kwargs=lambda world: {"pk": world.case.pk, "complaint_pk": world.complaint.pk},
     ),
+    # Bottlenecks: every role reads them, each within its own area (an empty list without a profile).
+    **{
+        f"clearance:{name}": Rule(statuses(LOGIN, OK, OK, OK, OK, OK, OK))
+        for name in (
+            "bottlenecks",
+            "bottleneck_overdue",
+            "bottleneck_stuck",
+            "bottleneck_enforcement",
+            "bottleneck_complaints",
+            "bottleneck_unreported",
+        )
+    },
     # Reports: everyone with a role lists what they may see; local staff submit, the province signs off.
     "clearance:report_list": Rule(statuses(LOGIN, OK, OK, OK, OK, OK, OK)),
     "clearance:report_new": Rule(statuses(LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, FORBIDDEN, OK)),

@@ -82,7 +82,7 @@ class InvestorAdmin(SimpleHistoryAdmin):
 
 class PhaseInline(admin.TabularInline):
     model = Phase
-    fields = ["number", "name", "area_ha", "area_qualifier", "source"]
+    fields = ["number", "name", "area_ha", "area_qualifier", "source", "clearance_lead", "clearance_target_on"]
     autocomplete_fields = ["source"]
     extra = 0
 

@@ -392,6 +392,13 @@ class Phase(models.Model):
     area_ha = models.DecimalField(_("area (ha)"), max_digits=10, decimal_places=2, null=True, blank=True)
     area_qualifier = models.CharField(_("area stated as"), max_length=10, choices=Qualifier, default=Qualifier.EXACT)
     source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="phases")
+    clearance_lead = models.CharField(
+        _("lead unit"),
+        max_length=200,
+        blank=True,
+        help_text=_('The unit leading site clearance, e.g. "UBND xã Hồ Sơn".'),
+    )
+    clearance_target_on = models.DateField(_("target date for handover"), null=True, blank=True)
 
     history = HistoricalRecords()
 

@@ -1,7 +1,12 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clearance.bottlenecks import bottleneck_summary
+from clearance.dashboard import dashboard
+from clearance.trend import phase_trends
 from zones import queries
 from zones.access import scope_for
 from zones.models import Zone
@@ -38,10 +43,30 @@ def overview(request):
         )
     # The province-wide figures are the article's, not any area's: every role reads them, nobody else.
     summary_figures = queries.summary_figures() if scope.role else []
+    today = timezone.localdate()
+    figures = dashboard(scope, zones, today=today)
+    # Charts only for the phases with something to draw: cases recorded or reports received.
+    charted = [
+        phase
+        for zone in zones
+        for phase in zone.phases.all()
+        if phase.pk in figures.phase_figures or phase.latest_report is not None
+    ]
+    trends = phase_trends(scope, charted, today=today)
+    for phase in charted:
+        phase.trend = trends[phase.pk]
     return render(
         request,
         "zones/overview.html",
-        {"query": query, "found": bool(zones), "sections": sections, "summary_figures": summary_figures},
+        {
+            "query": query,
+            "found": bool(zones),
+            "sections": sections,
+            "summary_figures": summary_figures,
+            "dashboard": figures,
+            "charted": charted,
+            "bottlenecks": bottleneck_summary(scope, today=today, stuck_days=settings.LSIP_STUCK_DAYS),
+        },
     )
 
 
@@ -51,8 +76,10 @@ def zone_detail(request, pk):
     zone = _zone_for(request, pk)
     registry = queries.registry_by_phase_and_unit(zone, scope)
     phases = queries.phases_with_history(zone, scope)
+    trends = phase_trends(scope, phases, today=timezone.localdate())
     for phase in phases:
         phase.registry, phase.registry_by_commune = registry.get(phase.pk, (None, []))
+        phase.trend = trends[phase.pk]
     return render(
         request,
         "zones/zone_detail.html",

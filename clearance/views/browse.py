@@ -1,9 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django_tables2 import RequestConfig
 
+from clearance.exports import export_response
 from clearance.filters import CaseFilter
 from clearance.models import Case, CompensationItem, Stage
+from clearance.paging import paginate
 from clearance.queries import cases_for_list
 from clearance.tables import CaseTable
 from zones.access import scope_for
@@ -23,7 +24,10 @@ def case_list(request):
     scope = scope_for(request.user)
     case_filter = CaseFilter(request.GET, queryset=scope.cases(cases_for_list()), request=request)
     table = CaseTable(case_filter.qs)
-    RequestConfig(request, paginate={"per_page": CASES_PER_PAGE}).configure(table)
+    export = export_response(request, table, filename="lsip-cases")
+    if export is not None:
+        return export
+    paginate(request, table, per_page=CASES_PER_PAGE)
     return render(request, "clearance/case_list.html", {"filter": case_filter, "table": table})
 
 

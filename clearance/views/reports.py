@@ -3,17 +3,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from clearance.exports import export_response
 from clearance.forms.reports import ReportFilter, ReportForm, ReviewForm
 from clearance.models import ProgressReport
+from clearance.paging import paginate
 from clearance.services import reports as services
 from clearance.services.reports import ConflictError, correction_refusal, existing_correction
+from clearance.tables import ReportTable
 from zones.access import scope_for
 from zones.templatetags.lsip_format import ha, num, qualified, vnd
 
@@ -57,7 +59,11 @@ def report_list(request):
     scope = scope_for(request.user)
     reports = scope.reports(_reports())
     report_filter = ReportFilter(request.GET, queryset=reports.newest_first(), scope=scope)
-    page = Paginator(report_filter.qs, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    table = ReportTable(report_filter.qs)
+    export = export_response(request, table, filename="lsip-reports")
+    if export is not None:
+        return export
+    paginate(request, table, per_page=REPORTS_PER_PAGE)
     awaiting, awaiting_count = [], 0
     if scope.can_sign_off:
         # Oldest first: the province works through the queue in the order reports arrived.
@@ -65,15 +71,12 @@ def report_list(request):
             "created_at", "id"
         )
         awaiting, awaiting_count = list(queue[:QUEUE_SIZE]), queue.count()
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "clearance/reports/list.html",
         {
             "filter": report_filter,
-            "page": page,
-            "querystring": query.urlencode(),
+            "table": table,
             "awaiting": awaiting,
             "awaiting_count": awaiting_count,
         },

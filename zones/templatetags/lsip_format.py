@@ -114,3 +114,15 @@ def share(part, whole):
     if part is None or not whole:
         return None
     return Decimal(str(part)) / Decimal(str(whole)) * 100
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key], or None: templates cannot index a dict by a variable."""
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def share_of(figures, name):
+    """A registry count as a share of its affected cases (clearance.progress.Figures.share)."""
+    return figures.share(name) if figures else None

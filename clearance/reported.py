@@ -1,0 +1,178 @@
+"""Reported figures beside the registry's: each unit's latest accepted report, and where the two disagree.
+
+A report's figures are never merged into the registry's, nor the other way round: the pages show
+both, and flag a figure where the registry, counted up to the report's date, does not fit what the
+report states ("more than 490" fits 495; "57 ha" exactly does not fit 58,35 ha).
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from clearance.progress import Figures
+from zones.models import AdminUnit, Qualifier, Source, UnitSuccession
+from zones.queries import accepted_reports
+
+# How far "about" and "nearly" may be from the registry and still agree.
+TOLERANCE = Decimal("0.05")
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A report field and the registry figure that measures the same thing."""
+
+    report_field: str
+    figures_attr: str
+    label: str
+    unit: str  # "cases", "ha", "vnd", "count"
+    qualifier_field: str | None = None
+
+
+PAIRS = (
+    Pair("cases_total", "cases", _("Affected cases"), "cases"),
+    Pair("cases_counted", "counted", _("Cases counted"), "cases", "cases_counted_qualifier"),
+    Pair("area_counted_ha", "counted_ha", _("Area counted"), "ha"),
+    Pair("plans_approved_cases", "approved", _("Plans approved (cases)"), "cases"),
+    Pair("plans_approved_vnd", "approved_vnd", _("Plans approved (VND)"), "vnd"),
+    Pair("cases_paid", "paid", _("Cases paid"), "cases"),
+    Pair("amount_paid_vnd", "paid_vnd", _("Amount paid"), "vnd"),
+    Pair("area_handed_over_ha", "handed_over_ha", _("Area handed over"), "ha", "area_handed_over_qualifier"),
+    Pair("graves_relocated", "graves_relocated", _("Graves relocated"), "count"),
+    Pair("resettlement_plots_allocated", "plots_allocated", _("Resettlement plots allocated"), "count"),
+)
+
+
+@dataclass
+class Comparison:
+    pair: Pair
+    reported: object
+    qualifier: str
+    registered: object
+
+    @property
+    def agrees(self):
+        return agrees(self.reported, self.registered, self.qualifier, ha=self.pair.unit == "ha")
+
+
+def agrees(reported, registered, qualifier=Qualifier.EXACT, *, ha=False):
+    """Whether the registry's figure fits the reported one as the report states it."""
+    reported, registered = Decimal(reported), Decimal(registered)
+    if ha:
+        registered = registered.quantize(Decimal("0.01"))
+    if qualifier == Qualifier.MORE_THAN:
+        return registered > reported
+    if qualifier == Qualifier.NEARLY:
+        return reported * (1 - TOLERANCE) <= registered <= reported
+    if qualifier == Qualifier.ABOUT:
+        return abs(registered - reported) <= reported * TOLERANCE
+    return registered == reported
+
+
+def compare(report, figures):
+    """The figures the report gives, each beside the registry's; what the report leaves out is skipped."""
+    comparisons = []
+    for pair in PAIRS:
+        reported = getattr(report, pair.report_field)
+        if reported is None:
+            continue
+        qualifier = getattr(report, pair.qualifier_field) if pair.qualifier_field else Qualifier.EXACT
+        comparisons.append(Comparison(pair, reported, qualifier, getattr(figures, pair.figures_attr)))
+    return comparisons
+
+
+def period_end(day, precision):
+    """The last day a date stated to this precision can mean: a report "of 2024" may be of December."""
+    if precision == Source.Precision.YEAR:
+        return datetime.date(day.year, 12, 31)
+    if precision == Source.Precision.MONTH:
+        return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return day
+
+
+def latest_reports(scope, narrowed=None):
+    """Each unit's latest accepted report for each phase it reports on (one query).
+
+    `narrowed` is accepted_reports(scope) with filters applied (zone, phase, unit): a filter picks
+    among the latest reports, it never makes an older report the latest.
+    """
+    accepted = accepted_reports(scope)
+    newest = accepted.filter(phase=OuterRef("phase"), unit=OuterRef("unit")).newest_first().values("pk")[:1]
+    return list(
+        (accepted if narrowed is None else narrowed)
+        .filter(pk=Subquery(newest))
+        .select_related("unit__parent", "source", "phase__zone")
+        .order_by("phase__zone__name", "phase__number", "unit__name", "pk")
+    )
+
+
+class UnitGraph:
+    """Which units cover which, across the 2025 reform: loaded once, two queries."""
+
+    def __init__(self):
+        self.units = {unit.pk: unit for unit in AdminUnit.objects.only("pk", "name", "parent", "structure", "level")}
+        self.children = {}
+        for unit in self.units.values():
+            self.children.setdefault(unit.parent_id, []).append(unit.pk)
+        self.successors, self.predecessors = {}, {}
+        for old_id, new_id in UnitSuccession.objects.values_list("old_id", "new_id"):
+            self.successors.setdefault(old_id, []).append(new_id)
+            self.predecessors.setdefault(new_id, []).append(old_id)
+
+    def coverage(self, unit_id):
+        """The unit, the communes of a district, and what they became or came from (as zones.access does)."""
+        unit = self.units[unit_id]
+        ids = {unit_id}
+        if unit.structure == AdminUnit.Structure.LEGACY:
+            legacy = {unit_id, *self.children.get(unit_id, ())}
+        else:
+            legacy = set(self.predecessors.get(unit_id, ()))
+        ids |= legacy
+        for old_id in legacy:
+            ids |= set(self.successors.get(old_id, ()))
+        return frozenset(ids)
+
+    def current_units(self, unit_id):
+        """The 2025 unit(s) a recorded unit is, or became (two for a commune split in 2025)."""
+        unit = self.units[unit_id]
+        if unit.structure == AdminUnit.Structure.CURRENT:
+            return [unit]
+        return sorted((self.units[pk] for pk in self.successors.get(unit_id, ())), key=lambda u: u.name)
+
+    def legacy_districts(self, unit_id):
+        """The legacy district(s) a recorded unit was in, or came from."""
+        unit = self.units[unit_id]
+        if unit.structure == AdminUnit.Structure.LEGACY:
+            if unit.level == AdminUnit.Level.DISTRICT:
+                return [unit]
+            return [self.units[unit.parent_id]] if unit.parent_id in self.units else []
+        parents = {self.units[old].parent_id for old in self.predecessors.get(unit_id, ())}
+        return sorted((self.units[pk] for pk in parents if pk in self.units), key=lambda u: u.name)
+
+
+def without_overlaps(reports, graph):
+    """Per phase, the newest reports whose areas do not overlap: a newer report of an area supersedes
+    an older one of the same ground (a 2025 commune's report replaces the old district's)."""
+    kept = []
+    covered = {}
+    for report in sorted(reports, key=lambda r: (r.reported_on, r.pk), reverse=True):
+        ground = graph.coverage(report.unit_id)
+        taken = covered.setdefault(report.phase_id, set())
+        if ground & taken:
+            continue
+        taken |= ground
+        kept.append(report)
+    return sorted(kept, key=lambda r: (r.phase_id, r.unit.name, r.pk))
+
+
+def registry_for_report(report, ledger, graph):
+    """The registry over the report's phase and ground, counted up to the last day the report can mean."""
+    ground = graph.coverage(report.unit_id)
+    as_of = period_end(report.reported_on, report.source.date_precision)
+    figures = ledger.as_of(as_of)
+    return as_of, Figures.total(
+        value for (phase_id, unit_id), value in figures.items() if phase_id == report.phase_id and unit_id in ground
+    )
