@@ -7,6 +7,7 @@ import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -29,7 +30,7 @@ def _days(duration):
 
 def _unit(unit):
     # A legacy commune is named with its district; a district or a 2025 commune stands alone.
-    if unit.parent_id is None or unit.level != AdminUnit.Level.COMMUNE:
+    if unit.parent_id is None or unit.structure != AdminUnit.Structure.LEGACY or unit.level != AdminUnit.Level.COMMUNE:
         return unit.name
     return format_html('{}<br><small class="muted">{}</small>', unit.name, unit.parent.name)
 
@@ -135,7 +136,7 @@ class OverdueTable(BottleneckTable):
         ]
 
     def render_overdue(self, record):
-        return format_html_join(format_html("<br>"), "{}", ((capfirst(label),) for label in self.missed(record)))
+        return format_html_join(mark_safe("<br>"), "{}", ((capfirst(label),) for label in self.missed(record)))
 
     def value_overdue(self, record):
         return "; ".join(str(label) for label in self.missed(record))
@@ -242,7 +243,8 @@ class UnreportedTable(tables.Table):
     phase = tables.Column(verbose_name=_("Phase"), order_by=UNREPORTED_ORDER)
     unit = tables.Column(verbose_name=_("Reporting unit"), order_by=("unit__name", "zone__name", "phase__number"))
     case_units = tables.Column(verbose_name=_("Communes of the open cases"), orderable=False)
-    last_reported_on = tables.Column(verbose_name=_("Last report"))
+    # empty_values=(): a unit that never reported is said so, not left blank.
+    last_reported_on = tables.Column(verbose_name=_("Last report"), empty_values=())
 
     class Meta:
         template_name = "_partials/table.html"

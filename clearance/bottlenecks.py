@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q, Value
 from django.db.models import DateField as DateOutput
 
+from clearance import rules
 from clearance.models import Case, Complaint, ProgressReport, Stage
 from zones.models import REFORM_DATE, AdminUnit, Phase, UnitSuccession
 
@@ -203,22 +204,24 @@ class BottleneckSummary:
     def week(self):
         return week_value(self.monday)
 
-    @property
-    def overdue_now(self):
-        return self.decision_overdue + self.payment_overdue
+    # The legal periods, for the words beside the counts.
+    decision_days = rules.RECOVERY_DECISION_DAYS
+    payment_days = rules.PAYMENT_DAYS
 
 
 def bottleneck_summary(scope, *, today, stuck_days):
-    """The count of each kind of bottleneck and the most overdue cases: eleven queries in all."""
+    """The count of each kind of bottleneck and the most overdue cases, in at most nine queries."""
     cases = scope.cases(Case.objects.all())
     stuck_before = today - datetime.timedelta(days=stuck_days)
+    # The counts are named apart from the annotations they count: an aggregate named like an
+    # annotation replaces it in the query, and its filter would then test the count itself.
     counts = cases.with_deadlines(today=today).aggregate(
-        decision_overdue=Count("pk", filter=Q(decision_overdue_now=True)),
-        payment_overdue=Count("pk", filter=Q(payment_overdue_now=True)),
-        decision_late=Count("pk", filter=Q(decision_late=True)),
-        payment_late=Count("pk", filter=Q(payment_late=True)),
-        stuck=Count("pk", filter=Q(stage_since__lt=stuck_before) & ~Q(stage=Stage.HANDED_OVER)),
-        enforcement=Count("pk", filter=Q(compulsory_on__isnull=False) | Q(enforced_on__isnull=False)),
+        n_decision_overdue=Count("pk", filter=Q(decision_overdue_now=True)),
+        n_payment_overdue=Count("pk", filter=Q(payment_overdue_now=True)),
+        n_decision_late=Count("pk", filter=Q(decision_late=True)),
+        n_payment_late=Count("pk", filter=Q(payment_late=True)),
+        n_stuck=Count("pk", filter=Q(stage_since__lt=stuck_before) & ~Q(stage=Stage.HANDED_OVER)),
+        n_enforcement=Count("pk", filter=Q(compulsory_on__isnull=False) | Q(enforced_on__isnull=False)),
     )
     monday = week_start(today)
     return BottleneckSummary(
@@ -230,5 +233,5 @@ def bottleneck_summary(scope, *, today, stuck_days):
         most_overdue=list(
             scope.cases(case_rows()).overdue(today=today).order_by(F("overdue_by").desc(), "code")[:SUMMARY_TOP]
         ),
-        **counts,
+        **{name.removeprefix("n_"): count for name, count in counts.items()},
     )

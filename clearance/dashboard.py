@@ -40,12 +40,12 @@ class ReportedTotal:
     disagreeing: int = 0
 
     def add(self, report):
-        figure = getattr(report, self.pair.report_field)
-        if figure is None:
+        given = reported.stated(report, self.pair.report_field, self.pair.qualifier_field)
+        if given is None:
             return
+        figure, qualifier = given
         self.value = figure if self.value is None else self.value + figure
-        stated = getattr(report, self.pair.qualifier_field) if self.pair.qualifier_field else Qualifier.EXACT
-        self.qualifier = _combined(self.qualifier, stated, first=not self.reports)
+        self.qualifier = _combined(self.qualifier, qualifier, first=not self.reports)
         self.reports.append(report)
 
     @property

@@ -37,7 +37,7 @@ class BreakdownTable(tables.Table):
     handed_over = tables.Column(verbose_name=_("Handed over (cases)"), accessor="figures__handed_over", attrs=NUM)
     handed_over_ha = tables.Column(verbose_name=_("Handed over (ha)"), accessor="figures__handed_over_m2", attrs=NUM)
     handed_over_pct = tables.Column(
-        verbose_name=_("Handed over (% of area)"), accessor="figures__handed_over_area_pct", attrs=NUM
+        verbose_name=_("Handed over (share of area)"), accessor="figures__handed_over_area_pct", attrs=NUM
     )
     synthetic = tables.Column(verbose_name=_("Data"), accessor="figures__synthetic", attrs=NUM)
 

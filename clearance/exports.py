@@ -20,6 +20,7 @@ from django_tables2 import RequestConfig
 from django_tables2.rows import BoundRow
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 EXPORT_PARAMETER = "_export"
@@ -127,6 +128,9 @@ def _xlsx_cell(sheet, value):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = XLSX_DATE_FORMAT
         return cell
+    if isinstance(value, str):
+        # Control characters (pasted from other software) are not allowed in XLSX and would fail the whole file.
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 

@@ -6,10 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clearance.bottlenecks import parse_week, week_start
-from clearance.models import Case, Stage
+from clearance.models import Case, ProgressReport, Stage
 from clearance.queries import search_cases
 from zones.access import scope_for
 from zones.models import AdminUnit, Phase, Zone
+from zones.queries import accepted_reports
 
 
 # Every choice list holds only what the user may see: a list of another area's zones would
@@ -191,3 +192,32 @@ class WeekForm(forms.Form):
     def monday(self, today):
         """The Monday of the week asked for, or of the week holding today when none or a wrong one was given."""
         return (self.is_valid() and self.cleaned_data["week"]) or week_start(today)
+
+
+def _reporting_units(request):
+    reports = _scope(request).reports(ProgressReport.objects.all())
+    return AdminUnit.objects.filter(pk__in=reports.values("unit")).order_by("name")
+
+
+class ReportCheckFilter(django_filters.FilterSet):
+    zone = django_filters.ModelChoiceFilter(
+        field_name="phase__zone", queryset=_zones, label=_("Zone or cluster"), empty_label=_("All")
+    )
+    phase = django_filters.ModelChoiceFilter(queryset=_phases, label=_("Phase"), empty_label=_("All"))
+    unit = django_filters.ModelChoiceFilter(queryset=_reporting_units, label=_("Reporting unit"), empty_label=_("All"))
+    differs = django_filters.BooleanFilter(
+        method="keep_all",
+        label=_("Only figures that differ"),
+        widget=django_filters.widgets.BooleanWidget(),
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = ["zone", "phase", "unit", "differs"]
+
+    def __init__(self, data=None, *, request):
+        super().__init__(data, queryset=accepted_reports(_scope(request)), request=request)
+
+    def keep_all(self, queryset, name, value):
+        # Disagreement is worked out in Python against the registry, after the reports are read.
+        return queryset

@@ -10,7 +10,6 @@ What does not change with time (the affected cases, the area to recover, the gra
 registry as it stands: a case recorded late was still affected before it was recorded.
 """
 
-import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
@@ -238,9 +237,3 @@ def by_phase(figures_by_key):
     for (phase_id, _unit_id), figures in figures_by_key.items():
         result[phase_id].add(figures)
     return dict(result)
-
-
-def week_of(day):
-    """(Monday, Sunday) of the ISO week holding `day`."""
-    monday = day - datetime.timedelta(days=day.weekday())
-    return monday, monday + datetime.timedelta(days=6)

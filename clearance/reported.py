@@ -72,15 +72,21 @@ def agrees(reported, registered, qualifier=Qualifier.EXACT, *, ha=False):
     return registered == reported
 
 
+def stated(report, field, qualifier_field=None):
+    """(figure, qualifier) as the report states it, or None where it gives no figure (not zero)."""
+    value = getattr(report, field)
+    if value is None:
+        return None
+    return value, getattr(report, qualifier_field) if qualifier_field else Qualifier.EXACT
+
+
 def compare(report, figures):
     """The figures the report gives, each beside the registry's; what the report leaves out is skipped."""
     comparisons = []
     for pair in PAIRS:
-        reported = getattr(report, pair.report_field)
-        if reported is None:
-            continue
-        qualifier = getattr(report, pair.qualifier_field) if pair.qualifier_field else Qualifier.EXACT
-        comparisons.append(Comparison(pair, reported, qualifier, getattr(figures, pair.figures_attr)))
+        given = stated(report, pair.report_field, pair.qualifier_field)
+        if given is not None:
+            comparisons.append(Comparison(pair, *given, getattr(figures, pair.figures_attr)))
     return comparisons
 
 

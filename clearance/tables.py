@@ -1,5 +1,6 @@
 import django_tables2 as tables
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import capfirst
@@ -126,7 +127,9 @@ class ReportTable(tables.Table):
 
     def render_project(self, value):
         return format_html(
-            '{}<br><small class="muted">{}</small>', value.zone.name, gettext("phase %(number)s") % {"number": value.number}
+            '{}<br><small class="muted">{}</small>',
+            value.zone.name,
+            gettext("phase %(number)s") % {"number": value.number},
         )
 
     def render_unit(self, value):
@@ -155,9 +158,13 @@ class ReportTable(tables.Table):
         )
 
     def render_reported_by(self, value, record):
-        who = value.get_username() if value else format_html('<span class="muted">{}</span>', gettext("published source"))
+        who = (
+            value.get_username() if value else format_html('<span class="muted">{}</span>', gettext("published source"))
+        )
         return format_html(
-            '{}<br><small class="muted">{}</small>', who, date_format(record.created_at, "SHORT_DATETIME_FORMAT")
+            '{}<br><small class="muted">{}</small>',
+            who,
+            date_format(timezone.localtime(record.created_at), "SHORT_DATETIME_FORMAT"),
         )
 
     # Exports: the figures as numbers, how the source states them in their own column.

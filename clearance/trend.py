@@ -13,10 +13,11 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from clearance.models import Case, Payment, ProgressReport, StageEvent
+from clearance.models import Case, Payment, StageEvent
+from clearance.reported import stated
 from zones.charts import Point, Series, line_chart
-from zones.models import Qualifier
 from zones.queries import M2_PER_HA, accepted_reports
 from zones.templatetags.lsip_format import ha, num, qualified, source_date, vnd
 
@@ -36,47 +37,69 @@ class PhaseTrend:
 
 @dataclass(frozen=True)
 class _Figure:
-    """One chart: where its registry line comes from and which report field it plots."""
+    """One chart: the stage event its registry line counts and the report field it plots."""
 
     key: str
-    kind: str | None  # the stage event counted; None for the payments themselves
+    title: str
+    unit: str
+    kind: str | None  # the stage event counted; None: the registry line sums the payments themselves
+    registry_source: str
     report_field: str
     qualifier_field: str | None
-    integer: bool
+    display: object  # how a figure is written for people: num, ha or vnd
+    per_unit: Decimal = Decimal(1)  # plotted value = figure ÷ per_unit (VND are drawn in billions)
 
-    def title(self):
-        return {
-            "counted": _("Cases counted"),
-            "paid": _("Cases paid"),
-            "handed_over": _("Area handed over"),
-            "paid_vnd": _("Amount paid"),
-        }[self.key]
-
-    def unit(self):
-        return {
-            "counted": _("cases"),
-            "paid": _("cases"),
-            "handed_over": _("ha"),
-            "paid_vnd": _("billion ₫"),
-        }[self.key]
-
+    @property
     def registry_label(self):
         return _("Case registry (payments)") if self.kind is None else _("Case registry (stage dates)")
 
-    def registry_source(self):
-        return {
-            "counted": _("dates of the inventory step of the cases entered in this portal"),
-            "paid": _("dates of the payment step of the cases entered in this portal"),
-            "handed_over": _("handover dates of the cases entered in this portal, with their parcels' recovered area"),
-            "paid_vnd": _("payments entered in this portal, by payment date"),
-        }[self.key]
+    @property
+    def integer(self):
+        return self.display is num  # a count has no 2,5 on its value axis
 
 
 FIGURES = (
-    _Figure("counted", Kind.INVENTORY, "cases_counted", "cases_counted_qualifier", integer=True),
-    _Figure("paid", Kind.PAID, "cases_paid", None, integer=True),
-    _Figure("handed_over", Kind.HANDED_OVER, "area_handed_over_ha", "area_handed_over_qualifier", integer=False),
-    _Figure("paid_vnd", None, "amount_paid_vnd", None, integer=False),
+    _Figure(
+        "counted",
+        gettext_lazy("Cases counted"),
+        gettext_lazy("cases"),
+        Kind.INVENTORY,
+        gettext_lazy("dates of the inventory step of the cases entered in this portal"),
+        "cases_counted",
+        "cases_counted_qualifier",
+        num,
+    ),
+    _Figure(
+        "paid",
+        gettext_lazy("Cases paid"),
+        gettext_lazy("cases"),
+        Kind.PAID,
+        gettext_lazy("dates of the payment step of the cases entered in this portal"),
+        "cases_paid",
+        None,
+        num,
+    ),
+    _Figure(
+        "handed_over",
+        gettext_lazy("Area handed over"),
+        gettext_lazy("ha"),
+        Kind.HANDED_OVER,
+        gettext_lazy("handover dates of the cases entered in this portal, with their parcels' recovered area"),
+        "area_handed_over_ha",
+        "area_handed_over_qualifier",
+        ha,
+    ),
+    _Figure(
+        "paid_vnd",
+        gettext_lazy("Amount paid"),
+        gettext_lazy("billion ₫"),
+        None,
+        gettext_lazy("payments entered in this portal, by payment date"),
+        "amount_paid_vnd",
+        None,
+        vnd,
+        per_unit=VND_PER_BILLION,
+    ),
 )
 
 
@@ -98,8 +121,8 @@ def phase_trends(scope, phases, *, today):
             charts.append(
                 line_chart(
                     dom_id=f"trend-{phase_id}-{figure.key}",
-                    title=figure.title(),
-                    unit=figure.unit(),
+                    title=figure.title,
+                    unit=figure.unit,
                     series=series,
                     today=today,
                     integer=figure.integer,
@@ -146,7 +169,7 @@ def _payments_by_day(visible):
 def _reports_by_phase_and_unit(scope, phase_ids):
     """{phase id: {unit id: (unit, [accepted reports, oldest first])}}, units by name."""
     reports = (
-        scope.reports(ProgressReport.objects.all())
+        accepted_reports(scope)
         .filter(phase_id__in=phase_ids)
         .select_related("unit", "source")
         .order_by("phase_id", "unit__name", "unit_id", "reported_on", "id")
@@ -158,42 +181,34 @@ def _reports_by_phase_and_unit(scope, phase_ids):
 
 
 def _registry_series(figure, events, payments, phase_id):
+    if figure.kind is None:
+        amounts = payments.get(phase_id, [])
+    elif figure.kind == Kind.HANDED_OVER:
+        amounts = [
+            (day, recovered_m2 / M2_PER_HA) for day, _cases, recovered_m2 in events.get((phase_id, figure.kind), [])
+        ]
+    else:
+        amounts = [(day, cases) for day, cases, _m2 in events.get((phase_id, figure.kind), [])]
     points = []
     total = Decimal(0)
-    if figure.kind is None:
-        for day, paid in payments.get(phase_id, []):
-            total += paid
-            points.append(Point(day, total / VND_PER_BILLION, vnd(total), _("case registry")))
-    else:
-        for day, cases, recovered_m2 in events.get((phase_id, figure.kind), []):
-            if figure.kind == Kind.HANDED_OVER:
-                total += recovered_m2 / M2_PER_HA
-                text = ha(total)
-            else:
-                total += cases
-                text = num(total)
-            points.append(Point(day, total, text, _("case registry")))
-    return Series(figure.registry_label(), figure.registry_source(), tuple(points), step=True)
+    for day, amount in amounts:
+        total += amount
+        points.append(Point(day, total / figure.per_unit, figure.display(total), _("case registry")))
+    return Series(figure.registry_label, figure.registry_source, tuple(points), step=True)
 
 
 def _reported_series(figure, unit, reports):
     points = []
     for report in reports:
-        value = getattr(report, figure.report_field)
-        if value is None:
+        given = stated(report, figure.report_field, figure.qualifier_field)
+        if given is None:
             continue
-        qualifier = getattr(report, figure.qualifier_field) if figure.qualifier_field else Qualifier.EXACT
-        if figure.key == "paid_vnd":
-            plotted, text = Decimal(value) / VND_PER_BILLION, vnd(value)
-        elif figure.key == "handed_over":
-            plotted, text = value, ha(value)
-        else:
-            plotted, text = value, num(value)
+        value, qualifier = given
         points.append(
             Point(
                 report.reported_on,
-                plotted,
-                qualified(text, qualifier),
+                Decimal(value) / figure.per_unit,
+                qualified(figure.display(value), qualifier),
                 report.source.title,
                 day_text=source_date(report.reported_on, report.source.date_precision),
             )

@@ -17,7 +17,7 @@ from clearance.models import (
     Stage,
     StageEvent,
 )
-from zones.models import AdminUnit, Investor, Phase, Source, StaffProfile, Zone
+from zones.models import AdminUnit, Investor, Phase, Source, StaffProfile, UnitSuccession, Zone
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -210,3 +210,24 @@ class StaffProfileFactory(factory.django.DjangoModelFactory):
     def units(self, create, extracted, **kwargs):
         if create and extracted:
             self.units.set(extracted)
+
+
+def huu_lung_and_cao_loc(namespace):
+    """Real units with their official codes on `namespace`: Hữu Lũng district (Hồ Sơn, Hòa Thắng), the
+    2025 Xã Hữu Lũng that Hồ Sơn became, and Cao Lộc district (Hợp Thành). Returns the province."""
+    province = ProvinceFactory()
+    namespace.huu_lung = DistrictFactory(code=186, name="Huyện Hữu Lũng", parent=province)
+    namespace.ho_son = CommuneFactory(code=6451, name="Xã Hồ Sơn", parent=namespace.huu_lung)
+    namespace.hoa_thang = CommuneFactory(code=6460, name="Xã Hòa Thắng", parent=namespace.huu_lung)
+    namespace.huu_lung_2025 = CommuneFactory(
+        code=6385,
+        name="Xã Hữu Lũng",
+        parent=province,
+        structure=AdminUnit.Structure.CURRENT,
+        valid_from=datetime.date(2025, 7, 1),
+        valid_to=None,
+    )
+    UnitSuccession.objects.create(old=namespace.ho_son, new=namespace.huu_lung_2025)
+    namespace.cao_loc = DistrictFactory(code=183, name="Huyện Cao Lộc", parent=province)
+    namespace.hop_thanh = CommuneFactory(code=5980, name="Xã Hợp Thành", parent=namespace.cao_loc)
+    return province

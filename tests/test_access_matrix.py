@@ -74,6 +74,9 @@ EXPECTED = {
         statuses(LOGIN, NOT_FOUND, FORBIDDEN, OK, NOT_FOUND, FORBIDDEN, OK),
         kwargs=lambda world: {"pk": world.case.pk, "complaint_pk": world.complaint.pk},
     ),
+    # Dashboard lists: every role reads them, each within its own area (empty without a profile).
+    "clearance:progress_breakdown": Rule(statuses(LOGIN, OK, OK, OK, OK, OK, OK)),
+    "clearance:report_checks": Rule(statuses(LOGIN, OK, OK, OK, OK, OK, OK)),
     # Bottlenecks: every role reads them, each within its own area (an empty list without a profile).
     **{
         f"clearance:{name}": Rule(statuses(LOGIN, OK, OK, OK, OK, OK, OK))
@@ -103,6 +106,8 @@ EXPECTED = {
         kwargs=lambda world: {"pk": world.report.pk},
         method="post",
     ),
+    # The weekly report: everyone with an account reads it over their own area (empty without one).
+    "clearance:weekly_report": Rule(statuses(LOGIN, OK, OK, OK, OK, OK, OK)),
     # Imports: local staff and admins; an upload is seen only by its uploader and admins.
     "clearance:import_start": Rule(statuses(LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, FORBIDDEN, OK)),
     "clearance:import_template": Rule(statuses(LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, FORBIDDEN, OK)),

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clearance import bottlenecks
+from clearance import bottlenecks, rules
 from clearance.bottleneck_tables import ComplaintTable, EnforcementTable, OverdueTable, StuckTable, UnreportedTable
-from clearance.exports import EXPORT_PARAMETER, export_response
+from clearance.exports import EXPORT_PARAMETER
 from clearance.filters import (
     BottleneckFilter,
     CaseBottleneckFilter,
@@ -21,7 +21,7 @@ from clearance.filters import (
     WeekForm,
 )
 from clearance.models import Case
-from clearance.paging import paginate
+from clearance.views.lists import list_response
 from zones.access import scope_for
 
 PER_PAGE = 50
@@ -46,21 +46,13 @@ def _stuck_days(request, form):
 
 def _list(request, *, table, filterset, filename, title, intro, extra_form=None, context=None):
     """The house layout of a bottleneck list: a download when asked for, otherwise one page of it."""
-    download = export_response(request, table, filename=filename)
-    if download is not None:
-        return download
-    paginate(request, table, per_page=PER_PAGE)
-    return render(
+    return list_response(
         request,
-        "clearance/bottlenecks/list.html",
-        {
-            "title": title,
-            "intro": intro,
-            "filter": filterset,
-            "extra_form": extra_form,
-            "table": table,
-            **(context or {}),
-        },
+        table,
+        filename=filename,
+        per_page=PER_PAGE,
+        template="clearance/bottlenecks/list.html",
+        context={"title": title, "intro": intro, "filter": filterset, "extra_form": extra_form, **(context or {})},
     )
 
 
@@ -84,10 +76,11 @@ def overdue(request):
         filterset=filterset,
         filename="lsip-overdue",
         title=gettext_lazy("Overdue and late cases"),
-        intro=gettext_lazy(
-            "The recovery decision is due within 10 days of the plan's approval and payment within 30 days; "
-            "a later payment owes interest. Cases past a deadline now, or whose step came after it."
-        ),
+        intro=_(
+            "The recovery decision is due within %(decision)s days of the plan's approval and payment within "
+            "%(payment)s days; a later payment owes interest. Cases past a deadline now, or whose step came after it."
+        )
+        % {"decision": rules.RECOVERY_DECISION_DAYS, "payment": rules.PAYMENT_DAYS},
     )
 
 

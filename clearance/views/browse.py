@@ -1,12 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from clearance.exports import export_response
 from clearance.filters import CaseFilter
 from clearance.models import Case, CompensationItem, Stage
-from clearance.paging import paginate
 from clearance.queries import cases_for_list
 from clearance.tables import CaseTable
+from clearance.views.lists import list_response
 from zones.access import scope_for
 
 CASES_PER_PAGE = 50
@@ -24,11 +23,14 @@ def case_list(request):
     scope = scope_for(request.user)
     case_filter = CaseFilter(request.GET, queryset=scope.cases(cases_for_list()), request=request)
     table = CaseTable(case_filter.qs)
-    export = export_response(request, table, filename="lsip-cases")
-    if export is not None:
-        return export
-    paginate(request, table, per_page=CASES_PER_PAGE)
-    return render(request, "clearance/case_list.html", {"filter": case_filter, "table": table})
+    return list_response(
+        request,
+        table,
+        filename="lsip-cases",
+        per_page=CASES_PER_PAGE,
+        template="clearance/case_list.html",
+        context={"filter": case_filter},
+    )
 
 
 @login_required

@@ -1,17 +1,14 @@
 """The dashboard's own lists: progress by commune or district, and reported figures beside the registry."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clearance import dashboard, reported
-from clearance.dashboard_filters import ReportCheckFilter
 from clearance.dashboard_tables import BreakdownTable, ReportCheckTable
-from clearance.exports import export_response
-from clearance.filters import CaseFilter
+from clearance.filters import CaseFilter, ReportCheckFilter
 from clearance.models import Case
-from clearance.paging import paginate
+from clearance.views.lists import list_response
 from zones.access import scope_for
 from zones.models import Phase
 
@@ -30,16 +27,14 @@ def breakdown(request):
     rows = dashboard.commune_breakdowns(case_filter.qs, phases, today=today, by=by)
     table = BreakdownTable(rows)
     table.columns["label"].column.verbose_name = _("2025 commune") if by == "commune" else _("Legacy district")
-    exported = export_response(request, table, filename=f"lsip-progress-by-{by}")
-    if exported is not None:
-        return exported
-    paginate(request, table, per_page=ROWS_PER_PAGE)
-    return render(
+    return list_response(
         request,
-        "clearance/progress/breakdown.html",
-        {
+        table,
+        filename=f"lsip-progress-by-{by}",
+        per_page=ROWS_PER_PAGE,
+        template="clearance/progress/breakdown.html",
+        context={
             "filter": case_filter,
-            "table": table,
             "by": by,
             "hidden": [("by", by)],
             "breakdowns": BREAKDOWNS,
@@ -62,12 +57,11 @@ def report_checks(request):
         if not only_differing or not comparison.agrees
     ]
     table = ReportCheckTable(rows)
-    exported = export_response(request, table, filename="lsip-reported-vs-registry")
-    if exported is not None:
-        return exported
-    paginate(request, table, per_page=ROWS_PER_PAGE)
-    return render(
+    return list_response(
         request,
-        "clearance/progress/report_checks.html",
-        {"filter": report_filter, "table": table, "differing": sum(1 for row in rows if not row["comparison"].agrees)},
+        table,
+        filename="lsip-reported-vs-registry",
+        per_page=ROWS_PER_PAGE,
+        template="clearance/progress/report_checks.html",
+        context={"filter": report_filter, "differing": sum(1 for row in rows if not row["comparison"].agrees)},
     )

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zones.templatetags.lsip_format import UNKNOWN, ha, num, pct, qualified, vnd
+from zones.templatetags.lsip_format import UNKNOWN, ha, num, pct, qualified, source_date, vnd
 
 HUNDREDTH = Decimal("0.01")
 NUMERIC = {"int", "ha", "vnd", "pct", "change_int", "change_ha", "change_vnd"}
@@ -58,7 +58,8 @@ def check_text(check):
     report = check.report
     name = _("%(unit)s, report of %(date)s") % {
         "unit": report.unit.name,
-        "date": date_format(report.reported_on, "SHORT_DATE_FORMAT"),
+        # "Of 11/2025" when the source dates it to the month: the registry is counted to the month's end.
+        "date": source_date(report.reported_on, report.source.date_precision),
     }
     if not check.comparisons:
         return _("%(report)s: gives no figure to compare") % {"report": name}
@@ -121,7 +122,7 @@ COLUMNS = (
     Column("handed_over_ha", gettext_lazy("ha"), "ha", lambda row: row.now.handed_over_ha, gettext_lazy("Handed over")),
     Column(
         "handed_over_pct",
-        gettext_lazy("% of area"),
+        gettext_lazy("share of area"),
         "pct",
         lambda row: row.now.handed_over_area_pct,
         gettext_lazy("Handed over"),

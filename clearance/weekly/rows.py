@@ -14,8 +14,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from clearance.bottlenecks import week_start
 from clearance.models import Case, ProgressReport
-from clearance.progress import Figures, ledger, week_of
+from clearance.progress import Figures, ledger
 from clearance.reported import UnitGraph, compare, registry_for_report
 from zones.models import AdminUnit, Phase
 
@@ -32,7 +33,7 @@ class Week:
 
     @classmethod
     def of(cls, day):
-        return cls(week_of(day)[0])
+        return cls(week_start(day))
 
     @property
     def sunday(self):
@@ -53,7 +54,6 @@ class ReportCheck:
     """A report of the week beside the registry over the same phase and ground, up to the report's date."""
 
     report: ProgressReport
-    as_of: datetime.date
     comparisons: list
 
     @property
@@ -192,8 +192,8 @@ def _latest_per_unit(reports):
 
 
 def _check(report, book, graph):
-    as_of, figures = registry_for_report(report, book, graph)
-    return ReportCheck(report, as_of, compare(report, figures))
+    _as_of, figures = registry_for_report(report, book, graph)
+    return ReportCheck(report, compare(report, figures))
 
 
 def _commune_row(phase, graph, now, before, grounds, unit_id):

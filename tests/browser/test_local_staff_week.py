@@ -9,47 +9,19 @@ CI installs both.
 import csv
 import datetime
 import io
-import os
-import shutil
 
 import pytest
 from django.core.management import call_command
 
 from clearance.inventory.columns import PARCEL_COLUMNS
 from clearance.models import Case, LandParcel, ProgressReport
+from tests.browser.conftest import PASSWORD, log_in
 from tests.factories import CaseFactory, StaffProfileFactory, UserFactory
 from zones.models import AdminUnit, Phase, StaffProfile
 
-CHROMIUM = "/usr/bin/chromium"
-PASSWORD = "mat-khau-thu-nghiem-2025"
 ROWS = 1000
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
-pytestmark = [
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"{CHROMIUM} is not installed (apt-get install chromium)"),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-@pytest.fixture
-def browser():
-    # Playwright runs an event loop in this thread; the ORM calls made by the test itself are
-    # plain synchronous calls between page actions.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
-        yield browser
-        browser.close()
-    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _unit(structure, code):
@@ -101,14 +73,6 @@ def _inventory_csv(rows):
     return out.getvalue().encode("utf-8")
 
 
-def _log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_load_state()
-
-
 def test_a_week_of_local_work_and_the_provincial_sign_off(browser, live_server, province, tmp_path):
     phase = province["phase"]
     # The reform made Xã Hữu Lũng (2025) out of communes of the Hữu Lũng district.
@@ -116,7 +80,7 @@ def test_a_week_of_local_work_and_the_provincial_sign_off(browser, live_server, 
     today = datetime.date.today()
 
     page = browser.new_page(locale="en-US")
-    _log_in(page, live_server, "can_bo_huu_lung")
+    log_in(page, live_server, "can_bo_huu_lung")
     assert '<html lang="vi">' in page.content()
 
     # 1. The week's survey counts, on the phone-friendly form.
@@ -158,7 +122,7 @@ def test_a_week_of_local_work_and_the_provincial_sign_off(browser, live_server, 
 
     # 4. The province signs the report off.
     officer = browser.new_page()
-    _log_in(officer, live_server, "so_tai_chinh")
+    log_in(officer, live_server, "so_tai_chinh")
     officer.goto(f"{live_server.url}/reports/{report.pk}/")
     officer.click("button[name=action][value=accept]")
     officer.wait_for_load_state()

@@ -165,7 +165,9 @@ def big_chart():
             (point(DAY, 1200, source="case registry"), point(days(400), 1499, source="case registry")),
             step=True,
         ),
-        Series("Xã Hồ Sơn, reported", "Báo cáo tháng 12", (point(days(200), 1500, "more than 1,500", "Báo cáo tháng 12"),)),
+        Series(
+            "Xã Hồ Sơn, reported", "Báo cáo tháng 12", (point(days(200), 1500, "more than 1,500", "Báo cáo tháng 12"),)
+        ),
     ]
 
 

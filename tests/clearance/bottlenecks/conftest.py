@@ -3,12 +3,17 @@
 import csv
 import datetime
 import io
+import random
 import re
+from collections import defaultdict
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
+from django.utils import timezone
 
-from clearance.models import Stage, StageEvent
+from clearance import rules
+from clearance.models import Case, Complaint, Stage, StageEvent
 from tests.factories import (
     CaseFactory,
     CommuneFactory,
@@ -74,6 +79,13 @@ def local_staff(*units):
 
 
 @pytest.fixture
+def english(client):
+    """The client reading English, so tests can check the words of a page."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@pytest.fixture
 def cao_loc_client(client, areas):
     client.force_login(local_staff(areas.cao_loc))
     return client
@@ -101,7 +113,145 @@ def case_codes(html):
     return re.findall(r'<a href="/cases/\d+/">([^<]+)</a>', tbody.group(1)) if tbody else []
 
 
+def body_rows(html):
+    """The HTML of each row of the page's table."""
+    tbody = re.search(r"<tbody[^>]*>(.*?)</tbody>", html, flags=re.S).group(1)
+    return re.findall(r"<tr[^>]*>.*?</tr>", tbody, flags=re.S)
+
+
+def row_of(html, code):
+    (row,) = [row for row in body_rows(html) if f">{code}</a>" in row]
+    return row
+
+
 def csv_rows(response):
-    """The rows of a CSV download as dicts keyed by the header."""
+    """The rows of a CSV download, the header row first."""
+    assert response.status_code == 200
     text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.DictReader(io.StringIO(text)))
+    return list(csv.reader(io.StringIO(text)))
+
+
+def csv_dicts(response):
+    """The rows of a CSV download keyed by the header's words (English with the `english` client)."""
+    header, *rows = csv_rows(response)
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+# --- a mixed set of cases, and what each list should hold, worked out from the raw rows ----------
+
+TODAY = datetime.date(2024, 9, 16)
+
+
+def build_mixed(areas, count, *, seed=4):
+    """`count` cases spread over both areas, with steps around every deadline, some without events."""
+    rng = random.Random(seed)
+    places = [(areas.vsip, areas.ho_son), (areas.cluster, areas.hop_thanh)]
+    for number in range(count):
+        phase, unit = places[number % 2]
+        fields = {"phase": phase, "unit": unit, "code": f"M-{number:03d}", "is_synthetic": rng.random() < 0.5}
+        shape = rng.random()
+        if shape < 0.15:
+            # No dated step at all: counted from the day it was recorded (today, for the factory).
+            CaseFactory(stage=rng.choice(Stage.values[:4]), **fields)
+        elif shape < 0.35:
+            notice = TODAY - days(rng.randint(10, 200))
+            steps = {Kind.NOTICE: notice}
+            if rng.random() < 0.5:
+                steps[Kind.INVENTORY] = notice + days(rng.randint(15, 40))
+            if rng.random() < 0.3:
+                steps[Kind.COMPULSORY_INVENTORY] = notice + days(rng.randint(16, 30))
+            make_case(steps=steps, **fields)
+        else:
+            approved_on = TODAY - days(rng.randint(0, 90))
+            decided = rng.choice([None, 3, 10, 11, 25])
+            paid = rng.choice([None, 20, 30, 31, 50]) if decided else None
+            if paid is not None and paid <= decided:
+                paid = decided + 1
+            case = approved(
+                approved_on,
+                decided=approved_on + days(decided) if decided is not None else None,
+                paid=approved_on + days(paid) if paid is not None else None,
+                **fields,
+            )
+            if paid and rng.random() < 0.4:
+                handed = approved_on + days(paid + rng.randint(30, 60))
+                kinds = [Kind.HANDED_OVER] + ([Kind.ENFORCEMENT] if rng.random() < 0.5 else [])
+                for kind in kinds:
+                    StageEventFactory(case=case, kind=kind, happened_on=handed, doc_date=handed)
+                Case.objects.filter(pk=case.pk).update(stage=Stage.HANDED_OVER)
+        if rng.random() < 0.3:
+            case = Case.objects.get(code=fields["code"])
+            received = TODAY - days(rng.randint(0, 100))
+            if rng.random() < 0.6:
+                Complaint.objects.create(case=case, received_on=received, summary=f"Khiếu nại {number}")
+            else:
+                Complaint.objects.create(
+                    case=case,
+                    received_on=received,
+                    summary="Đã giải quyết",
+                    status=Complaint.Status.RESOLVED,
+                    resolved_on=received,
+                )
+
+
+class Expected:
+    """Each bottleneck list worked out in Python from the raw rows, with the rules' own date functions."""
+
+    def __init__(self, today, cases=None):
+        self.today = today
+        self.cases = list(cases if cases is not None else Case.objects.all())
+        self.steps = defaultdict(dict)
+        for case_id, kind, day in StageEvent.objects.values_list("case_id", "kind", "happened_on"):
+            self.steps[case_id][kind] = day
+
+    def missed(self, case):
+        """{kind of miss: days past the deadline} for one case."""
+        steps = self.steps[case.pk]
+        approved_on = steps.get(Kind.PLAN_APPROVED)
+        if approved_on is None:
+            return {}
+        missed = {}
+        for kind, deadline, now_key, late_key in (
+            (Kind.RECOVERY_DECIDED, rules.recovery_decision_deadline(approved_on), "decision_now", "decision_late"),
+            (Kind.PAID, rules.payment_deadline(approved_on), "payment_now", "payment_late"),
+        ):
+            done = steps.get(kind)
+            if rules.is_overdue(deadline, done_on=done, today=self.today):
+                missed[late_key if done else now_key] = ((done or self.today) - deadline).days
+        return missed
+
+    def overdue(self, kinds=("decision_now", "payment_now", "decision_late", "payment_late")):
+        """{code: worst days past a deadline} of the cases that missed one of `kinds`."""
+        rows = {}
+        for case in self.cases:
+            missed = self.missed(case)
+            if set(missed) & set(kinds):
+                rows[case.code] = max(missed.values())
+        return rows
+
+    def stage_began(self, case):
+        day = self.steps[case.pk].get(case.stage)
+        return (day, True) if day else (timezone.localtime(case.created_at).date(), False)
+
+    def stuck(self, stuck_days):
+        """{code: days in the stage} of the cases not handed over, in their stage more than stuck_days days."""
+        rows = {}
+        for case in self.cases:
+            began, _dated = self.stage_began(case)
+            if case.stage != Stage.HANDED_OVER and (self.today - began).days > stuck_days:
+                rows[case.code] = (self.today - began).days
+        return rows
+
+    def enforcement(self):
+        return {
+            case.code for case in self.cases if {Kind.COMPULSORY_INVENTORY, Kind.ENFORCEMENT} & set(self.steps[case.pk])
+        }
+
+    def complaints(self):
+        """{(code, received on): days open} of the open complaints."""
+        codes = {case.pk: case.code for case in self.cases}
+        return {
+            (codes[complaint.case_id], complaint.received_on): (self.today - complaint.received_on).days
+            for complaint in Complaint.objects.filter(status=Complaint.Status.OPEN)
+            if complaint.case_id in codes
+        }

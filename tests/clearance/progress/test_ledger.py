@@ -66,8 +66,3 @@ def test_an_empty_registry_has_no_figures_and_no_percentages(db):
     assert figures.cases == 0
     assert figures.share("counted") is None
     assert figures.handed_over_area_pct is None
-
-
-def test_week_of_runs_monday_to_sunday():
-    assert progress.week_of(D(2026, 11, 29)) == (D(2026, 11, 23), D(2026, 11, 29))
-    assert progress.week_of(D(2026, 11, 30)) == (D(2026, 11, 30), D(2026, 12, 6))

@@ -1,22 +1,19 @@
 """A small province for the progress report tests: Hữu Lũng (with VSIP) and Cao Lộc (with a cluster)."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
 
 from tests.clearance.reports.helpers import local_staff, officer
 from tests.factories import (
-    CommuneFactory,
-    DistrictFactory,
     InvestorFactory,
     PhaseFactory,
-    ProvinceFactory,
     StaffProfileFactory,
     UserFactory,
     ZoneFactory,
+    huu_lung_and_cao_loc,
 )
-from zones.models import AdminUnit, StaffProfile, UnitSuccession
+from zones.models import StaffProfile
 
 
 class World:
@@ -26,21 +23,7 @@ class World:
 @pytest.fixture
 def world(db):
     w = World()
-    province = ProvinceFactory()
-    w.huu_lung = DistrictFactory(code=186, name="Huyện Hữu Lũng", parent=province)
-    w.ho_son = CommuneFactory(code=6451, name="Xã Hồ Sơn", parent=w.huu_lung)
-    w.hoa_thang = CommuneFactory(code=6460, name="Xã Hòa Thắng", parent=w.huu_lung)
-    w.huu_lung_2025 = CommuneFactory(
-        code=6385,
-        name="Xã Hữu Lũng",
-        parent=province,
-        structure=AdminUnit.Structure.CURRENT,
-        valid_from=datetime.date(2025, 7, 1),
-        valid_to=None,
-    )
-    UnitSuccession.objects.create(old=w.ho_son, new=w.huu_lung_2025)
-    w.cao_loc = DistrictFactory(code=183, name="Huyện Cao Lộc", parent=province)
-    w.hop_thanh = CommuneFactory(code=5980, name="Xã Hợp Thành", parent=w.cao_loc)
+    huu_lung_and_cao_loc(w)
     w.vsip = PhaseFactory(
         zone=ZoneFactory(name="Khu công nghiệp VSIP Lạng Sơn", unit=w.huu_lung, investor=InvestorFactory(name="VSIP")),
         area_ha=Decimal("200"),

@@ -16,7 +16,6 @@ from clearance.models import Asset, ProgressReport, StageEvent
 from tests.factories import (
     AssetFactory,
     CaseFactory,
-    CommuneFactory,
     CompensationItemFactory,
     DistrictFactory,
     InvestorFactory,
@@ -24,14 +23,14 @@ from tests.factories import (
     PaymentFactory,
     PhaseFactory,
     ProgressReportFactory,
-    ProvinceFactory,
     ResettlementPlotFactory,
-    StageEventFactory,
     StaffProfileFactory,
+    StageEventFactory,
     UserFactory,
     ZoneFactory,
+    huu_lung_and_cao_loc,
 )
-from zones.models import AdminUnit, StaffProfile, UnitSuccession, Zone
+from zones.models import StaffProfile, Zone
 
 Kind = StageEvent.Kind
 WEEK = "2025-W48"
@@ -70,21 +69,7 @@ def person(username, role, units=(), **profile):
 @pytest.fixture
 def world(db):
     w = SimpleNamespace()
-    province = ProvinceFactory()
-    w.huu_lung = DistrictFactory(code=186, name="Huyện Hữu Lũng", parent=province)
-    w.ho_son = CommuneFactory(code=6451, name="Xã Hồ Sơn", parent=w.huu_lung)
-    w.hoa_son = CommuneFactory(code=6460, name="Xã Hoà Sơn", parent=w.huu_lung)
-    w.huu_lung_2025 = CommuneFactory(
-        code=6385,
-        name="Xã Hữu Lũng",
-        parent=province,
-        structure=AdminUnit.Structure.CURRENT,
-        valid_from=datetime.date(2025, 7, 1),
-        valid_to=None,
-    )
-    UnitSuccession.objects.create(old=w.ho_son, new=w.huu_lung_2025)
-    w.cao_loc = DistrictFactory(code=183, name="Huyện Cao Lộc", parent=province)
-    w.hop_thanh = CommuneFactory(code=5980, name="Xã Hợp Thành", parent=w.cao_loc)
+    province = huu_lung_and_cao_loc(w)
     w.dinh_lap = DistrictFactory(code=187, name="Huyện Đình Lập", parent=province)
 
     vsip = ZoneFactory(name="Khu công nghiệp VSIP Lạng Sơn", unit=w.huu_lung, investor=InvestorFactory(name="VSIP"))
@@ -137,7 +122,7 @@ def world(db):
         payments=((datetime.date(2025, 11, 15), 50_000_000), (datetime.date(2025, 11, 28), 25_000_000)),
         plots=(MONDAY_AFTER,),
     )
-    make_case(w.p1, w.hoa_son, code="HO-1", events={Kind.INVENTORY: SUNDAY_BEFORE}, parcels=("999.9",))
+    make_case(w.p1, w.hoa_thang, code="HO-1", events={Kind.INVENTORY: SUNDAY_BEFORE}, parcels=("999.9",))
     make_case(
         w.p2,
         w.ho_son,
@@ -146,7 +131,9 @@ def world(db):
         parcels=("2000",),
         compensation=(40_000_000,),
     )
-    make_case(w.cluster, w.hop_thanh, code="HT-1", events={Kind.INVENTORY: datetime.date(2025, 11, 25)}, parcels=("400",))
+    make_case(
+        w.cluster, w.hop_thanh, code="HT-1", events={Kind.INVENTORY: datetime.date(2025, 11, 25)}, parcels=("400",)
+    )
 
     def report(phase, unit, day, status=ProgressReport.Status.SUBMITTED, **figures):
         figures.setdefault("cases_counted", None)
@@ -172,7 +159,9 @@ def world(db):
         obstacles="Chưa có đất tái định cư",
     )
     report(w.p1, w.ho_son, SUNDAY_BEFORE, obstacles="Vướng mắc của tuần trước")
-    report(w.p1, w.hoa_son, datetime.date(2025, 11, 27), ProgressReport.Status.RETURNED, obstacles="Báo cáo bị trả lại")
+    report(
+        w.p1, w.hoa_thang, datetime.date(2025, 11, 27), ProgressReport.Status.RETURNED, obstacles="Báo cáo bị trả lại"
+    )
     report(w.cluster, w.hop_thanh, datetime.date(2025, 11, 28), obstacles="Vướng mắc ở Cao Lộc")
 
     Role = StaffProfile.Role

@@ -42,7 +42,7 @@ def test_xlsx_figures_equal_the_raw_rows(world, as_user, expected):
     rows = sheet_rows(sheet)
     labels = {
         (world.p1.pk, world.ho_son.pk): ("Khu công nghiệp VSIP Lạng Sơn – ", "Xã Hồ Sơn"),
-        (world.p1.pk, world.hoa_son.pk): ("Khu công nghiệp VSIP Lạng Sơn – ", "Xã Hoà Sơn"),
+        (world.p1.pk, world.hoa_thang.pk): ("Khu công nghiệp VSIP Lạng Sơn – ", "Xã Hòa Thắng"),
         (world.p2.pk, world.ho_son.pk): ("Khu công nghiệp VSIP Lạng Sơn – ", "Xã Hồ Sơn"),
         (world.cluster.pk, world.hop_thanh.pk): ("Cụm công nghiệp Hợp Thành 1 – ", "Xã Hợp Thành"),
     }
@@ -50,7 +50,7 @@ def test_xlsx_figures_equal_the_raw_rows(world, as_user, expected):
     order = [
         (world.cluster.pk, world.hop_thanh.pk),
         (world.cluster.pk, None),
-        (world.p1.pk, world.hoa_son.pk),
+        (world.p1.pk, world.hoa_thang.pk),
         (world.p1.pk, world.ho_son.pk),
         (world.p1.pk, None),
         (world.p2.pk, world.ho_son.pk),
@@ -88,8 +88,8 @@ def test_change_since_last_week_at_the_week_edges(world, as_user):
     assert ho_son["graves_remaining"] == "1"
     assert ho_son["plots_allocated"] == "1"
     assert (ho_son["compulsory"], ho_son["enforced"]) == ("1", "1")
-    hoa_son = rows[(world.p1.pk, world.hoa_son.pk)]
-    assert (hoa_son["counted"], hoa_son["counted_change"]) == ("1", "0")
+    hoa_thang = rows[(world.p1.pk, world.hoa_thang.pk)]
+    assert (hoa_thang["counted"], hoa_thang["counted_change"]) == ("1", "0")
 
 
 def test_an_earlier_week_reads_the_registry_of_its_own_sunday(world, as_user):
@@ -100,8 +100,8 @@ def test_an_earlier_week_reads_the_registry_of_its_own_sunday(world, as_user):
     assert (ho_son["counted"], ho_son["counted_change"]) == ("2", "0")
     assert (ho_son["approved"], ho_son["paid"], ho_son["paid_change"]) == ("2", "1", "0")
     assert (ho_son["paid_vnd"], ho_son["handed_over"]) == ("50.000.000", "0")
-    hoa_son = rows[(world.p1.pk, world.hoa_son.pk)]
-    assert (hoa_son["counted"], hoa_son["counted_change"]) == ("1", "+1")
+    hoa_thang = rows[(world.p1.pk, world.hoa_thang.pk)]
+    assert (hoa_thang["counted"], hoa_thang["counted_change"]) == ("1", "+1")
 
 
 def test_the_total_and_the_synthetic_cases_are_stated(world, as_user, expected):

@@ -5,9 +5,10 @@ import re
 import pytest
 
 from clearance.models import ProgressReport
-from tests.clearance.weekly.conftest import SUNDAY, WEEK
+from tests.clearance.weekly.conftest import MONDAY, SUNDAY, WEEK
 from tests.clearance.weekly.helpers import URL, page_rows, sheet_rows, workbook_of
-from tests.factories import ProgressReportFactory
+from tests.factories import ProgressReportFactory, SourceFactory
+from zones.models import Source
 
 OBSTACLE = '=HYPERLINK("http://example.com","x")'
 
@@ -22,9 +23,9 @@ def test_obstacles_and_proposals_of_the_week_fill_the_rows_their_reports_cover(w
     # The commune's own report and the district's, which covers every commune of Hữu Lũng.
     assert ho_son["obstacles"] == "Chưa có đất tái định cư\n=HYPERLINK(&quot;http://example.com&quot;,&quot;x&quot;)"
     assert ho_son["proposals"] == "+Xin bổ sung kinh phí"
-    hoa_son = rows[(world.p1.pk, world.hoa_son.pk)]
-    assert hoa_son["obstacles"] == "Chưa có đất tái định cư"
-    assert hoa_son["proposals"] == "—"
+    hoa_thang = rows[(world.p1.pk, world.hoa_thang.pk)]
+    assert hoa_thang["obstacles"] == "Chưa có đất tái định cư"
+    assert hoa_thang["proposals"] == "—"
     # Phase 2 has no report this week; the cluster has its own.
     assert rows[(world.p2.pk, world.ho_son.pk)]["obstacles"] == "—"
     assert rows[(world.cluster.pk, world.hop_thanh.pk)]["obstacles"] == "Vướng mắc ở Cao Lộc"
@@ -63,7 +64,10 @@ def test_each_report_of_the_week_is_compared_with_the_registry_up_to_its_date(wo
         "Xã Hồ Sơn, report of 26/11/2025: differs: Cases paid (report 5, registry 2)",
     ]
     # The district's report is checked over its whole ground, whichever row shows it.
-    assert rows[(world.p1.pk, world.hoa_son.pk)]["checks"] == "Huyện Hữu Lũng, report of 30/11/2025: agrees with the registry"
+    assert (
+        rows[(world.p1.pk, world.hoa_thang.pk)]["checks"]
+        == "Huyện Hữu Lũng, report of 30/11/2025: agrees with the registry"
+    )
     assert rows[(world.p2.pk, world.ho_son.pk)]["checks"] == "—"
 
 
@@ -74,10 +78,10 @@ def test_a_differing_row_is_marked_on_the_page(world, as_user):
 
 
 def test_one_commune_shown_is_still_compared_over_the_reports_whole_ground(world, as_user):
-    html = as_user(world.officer, "en").get(URL, {"week": WEEK, "unit": world.hoa_son.pk}).content.decode()
+    html = as_user(world.officer, "en").get(URL, {"week": WEEK, "unit": world.hoa_thang.pk}).content.decode()
     rows = page_rows(html)
-    assert set(rows) == {(world.p1.pk, world.hoa_son.pk), (world.p1.pk, None), (None, None)}
-    assert rows[(world.p1.pk, world.hoa_son.pk)]["checks"].endswith("agrees with the registry")
+    assert set(rows) == {(world.p1.pk, world.hoa_thang.pk), (world.p1.pk, None), (None, None)}
+    assert rows[(world.p1.pk, world.hoa_thang.pk)]["checks"].endswith("agrees with the registry")
 
 
 def test_free_text_cannot_run_as_a_formula_in_the_xlsx(world, as_user):
@@ -87,11 +91,11 @@ def test_free_text_cannot_run_as_a_formula_in_the_xlsx(world, as_user):
     world.p1.zone.save()
     ProgressReport.objects.filter(pk=world.district_report.pk).update(obstacles="-1+2", proposals="@SUM(A1)")
     sheet = workbook_of(as_user(world.officer).get(URL, {"week": WEEK, "_export": "xlsx"}))
-    hoa_son = next(row for row in sheet_rows(sheet) if row["commune"].value == "Xã Hoà Sơn")
-    assert hoa_son["obstacles"].value == "'-1+2"
-    assert hoa_son["proposals"].value == "'@SUM(A1)"
-    assert hoa_son["lead_unit"].value == "'=UBND xã Hồ Sơn"
-    assert hoa_son["project"].value == "'@Khu công nghiệp VSIP – phase 1"
+    hoa_thang = next(row for row in sheet_rows(sheet) if row["commune"].value == "Xã Hòa Thắng")
+    assert hoa_thang["obstacles"].value == "'-1+2"
+    assert hoa_thang["proposals"].value == "'@SUM(A1)"
+    assert hoa_thang["lead_unit"].value == "'=UBND xã Hồ Sơn"
+    assert hoa_thang["project"].value.startswith("'@Khu công nghiệp VSIP – ")
     ho_son = next(row for row in sheet_rows(sheet) if row["commune"].value == "Xã Hồ Sơn" and row["obstacles"].value)
     assert ho_son["obstacles"].value == "'-1+2\n" + OBSTACLE
     assert ho_son["proposals"].value == "'@SUM(A1)\n+Xin bổ sung kinh phí"
@@ -99,3 +103,18 @@ def test_free_text_cannot_run_as_a_formula_in_the_xlsx(world, as_user):
         for cell in row:
             if isinstance(cell.value, str):
                 assert not cell.value.startswith(("=", "+", "-", "@", "\t", "\r")), cell.coordinate
+
+
+def test_a_report_dated_to_the_month_is_compared_with_the_registry_at_the_months_end(world, as_user):
+    # HS-P2 was counted on 26/11: a report "of 11/2025" stating 1 counted case agrees with the registry
+    # at 30/11, whatever day of the week it was filed under.
+    ProgressReportFactory(
+        phase=world.p2,
+        unit=world.ho_son,
+        reported_on=MONDAY,
+        source=SourceFactory(date_precision=Source.Precision.MONTH, published_on=MONDAY),
+        cases_counted=1,
+        area_handed_over_ha=None,
+    )
+    rows = page_rows(as_user(world.officer, "en").get(URL, {"week": WEEK}).content.decode())
+    assert rows[(world.p2.pk, world.ho_son.pk)]["checks"] == "Xã Hồ Sơn, report of 11/2025: agrees with the registry"

@@ -26,7 +26,8 @@ class QueryCounter:
 
 class Command(BaseCommand):
     help = (
-        "Render the overview, a zone page, the case list and a case page on the current database and print "
+        "Render the main pages and downloads (overview, zone page, case list and its exports, case page, "
+        "bottlenecks, breakdowns, weekly report) on the current database and print "
         "each page's median time as a ratio to the login page measured in the same run, with its SQL query "
         "count. Writes nothing: the benchmark user and its session are rolled back."
     )
@@ -47,9 +48,9 @@ class Command(BaseCommand):
             transaction.set_rollback(True)
 
         reference = rows[0][1]
-        self.stdout.write(f"{'page':<28} {'median ms':>10} {'× reference':>12} {'queries':>8}")
+        self.stdout.write(f"{'page':<30} {'median ms':>10} {'× reference':>12} {'queries':>8}")
         for name, median, queries in rows:
-            self.stdout.write(f"{name:<28} {median * 1000:>10.1f} {median / reference:>12.2f} {queries:>8}")
+            self.stdout.write(f"{name:<30} {median * 1000:>10.1f} {median / reference:>12.2f} {queries:>8}")
         self.stdout.write(
             f"{len(rows)} pages, {repeat} timed requests each, {Case.objects.count()} cases in the database"
         )
@@ -68,6 +69,14 @@ class Command(BaseCommand):
             ("case list, search", officer, reverse("clearance:case_list") + "?q=huu+lung"),
             ("case list, page 5 by area", officer, reverse("clearance:case_list") + "?sort=-recovered_m2&page=5"),
             ("case page", officer, reverse("clearance:case_detail", args=[case.pk])),
+            ("case list, CSV export", officer, reverse("clearance:case_list") + "?_export=csv"),
+            ("case list, XLSX export", officer, reverse("clearance:case_list") + "?_export=xlsx"),
+            ("bottlenecks", officer, reverse("clearance:bottlenecks")),
+            ("overdue cases", officer, reverse("clearance:bottleneck_overdue")),
+            ("progress by 2025 commune", officer, reverse("clearance:progress_breakdown")),
+            ("reported vs registry", officer, reverse("clearance:report_checks")),
+            ("weekly report", officer, reverse("clearance:weekly_report")),
+            ("weekly report, XLSX", officer, reverse("clearance:weekly_report") + "?_export=xlsx"),
         ]
         rows = []
         for name, client, url in pages:
@@ -89,4 +98,7 @@ class Command(BaseCommand):
         response = client.get(url)
         if response.status_code != 200:
             raise CommandError(f"{url} answered {response.status_code}")
+        if response.streaming:
+            # A download is only done when its last byte is written.
+            b"".join(response.streaming_content)
         return response

@@ -1,15 +1,14 @@
-"""Site clearance: affected cases, their parcels and assets, stages, money and reports."""
+"""A case (trường hợp), its parcels, assets, dated stage events and complaints."""
 
 import datetime
 
-from django.conf import settings
 from django.db import models
 from django.db.models import BooleanField, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from zones.models import AdminUnit, DocumentFields, Phase, Qualifier, Searchable, SearchQuerySet, Source
+from zones.models import AdminUnit, DocumentFields, Phase, Searchable, SearchQuerySet
 
 
 class Stage(models.TextChoices):
@@ -58,7 +57,8 @@ class CaseQuerySet(SearchQuerySet):
         the case was recorded (stage_dated says which)."""
 
         def event_date(kind):
-            events = StageEvent.objects.filter(case=OuterRef("pk"), kind=kind).values("happened_on")[:1]
+            # order_by(): StageEvent's default ordering would join the case, phase and zone into every subquery.
+            events = StageEvent.objects.filter(case=OuterRef("pk"), kind=kind).order_by().values("happened_on")[:1]
             return Subquery(events, output_field=models.DateField())
 
         return self.annotate(
@@ -353,217 +353,6 @@ class StageEvent(DocumentFields):
         return f"{self.get_kind_display()} {self.happened_on:%d/%m/%Y}"
 
 
-class CompensationItem(models.Model):
-    """A line of the approved plan, in whole VND."""
-
-    class Component(models.TextChoices):
-        LAND = "land", _("land")
-        ASSETS = "assets", _("assets on the land")
-        SUPPORT = "support", _("support")
-        RESETTLEMENT = "resettlement", _("resettlement")
-
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="compensation")
-    component = models.CharField(_("component"), max_length=12, choices=Component)
-    description = models.CharField(_("description"), max_length=300, blank=True)
-    amount_vnd = models.BigIntegerField(_("amount (VND)"))
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("compensation item")
-        verbose_name_plural = _("compensation items")
-        ordering = ["case", "component", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(amount_vnd__gte=0),
-                name="compensationitem_amount_non_negative",
-                violation_error_message=_("An amount cannot be negative."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_component_display()}: {self.amount_vnd}"
-
-
-class Payment(models.Model):
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="payments")
-    paid_on = models.DateField(_("paid on"))
-    amount_vnd = models.BigIntegerField(_("amount (VND)"))
-    doc_number = models.CharField(_("document number"), max_length=60, blank=True)
-    note = models.CharField(_("note"), max_length=300, blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("payment")
-        verbose_name_plural = _("payments")
-        ordering = ["case", "paid_on", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(amount_vnd__gt=0),
-                name="payment_amount_positive",
-                violation_error_message=_("A payment must be greater than zero."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.paid_on:%d/%m/%Y}: {self.amount_vnd}"
-
-
-class ResettlementPlot(models.Model):
-    """A plot in a resettlement area, free or allocated to a case."""
-
-    resettlement_area = models.CharField(_("resettlement area"), max_length=200)
-    plot_no = models.CharField(_("plot no."), max_length=30)
-    area_m2 = models.DecimalField(_("area (m²)"), max_digits=10, decimal_places=1)
-    case = models.ForeignKey(
-        Case,
-        verbose_name=_("allocated to"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="resettlement_plots",
-    )
-    allocated_on = models.DateField(_("allocated on"), null=True, blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("resettlement plot")
-        verbose_name_plural = _("resettlement plots")
-        ordering = ["resettlement_area", "plot_no"]
-        constraints = [
-            models.UniqueConstraint(fields=["resettlement_area", "plot_no"], name="resettlementplot_unique_area_plot"),
-            models.CheckConstraint(
-                condition=Q(area_m2__gt=0),
-                name="resettlementplot_area_positive",
-                violation_error_message=_("The plot area must be greater than zero."),
-            ),
-            models.CheckConstraint(
-                condition=Q(case__isnull=True, allocated_on__isnull=True)
-                | Q(case__isnull=False, allocated_on__isnull=False),
-                name="resettlementplot_allocation_dated",
-                violation_error_message=_("An allocated plot needs both the case and the allocation date."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.resettlement_area} – {self.plot_no}"
-
-
-class ProgressReportQuerySet(models.QuerySet):
-    def newest_first(self):
-        return self.order_by("-reported_on", "-id")
-
-
-class ProgressReport(models.Model):
-    """What a unit reported for a phase on a date. Never overwritten: a newer report is a new row."""
-
-    class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("awaiting sign-off")
-        ACCEPTED = "accepted", _("accepted")
-        RETURNED = "returned", _("returned")
-
-    phase = models.ForeignKey(Phase, verbose_name=_("phase"), on_delete=models.PROTECT, related_name="reports")
-    unit = models.ForeignKey(
-        AdminUnit, verbose_name=_("reporting unit"), on_delete=models.PROTECT, related_name="reports"
-    )
-    reported_on = models.DateField(_("figures as of"))
-    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="reports")
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("entered by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="progress_reports",
-    )
-    cases_total = models.PositiveIntegerField(_("affected cases"), null=True, blank=True)
-    cases_counted = models.PositiveIntegerField(_("cases counted"), null=True, blank=True)
-    cases_counted_qualifier = models.CharField(
-        _("cases counted stated as"), max_length=10, choices=Qualifier, default=Qualifier.EXACT
-    )
-    area_counted_ha = models.DecimalField(
-        _("area counted (ha)"), max_digits=10, decimal_places=2, null=True, blank=True
-    )
-    plans_approved_cases = models.PositiveIntegerField(_("plans approved (cases)"), null=True, blank=True)
-    plans_approved_vnd = models.BigIntegerField(_("plans approved (VND)"), null=True, blank=True)
-    cases_paid = models.PositiveIntegerField(_("cases paid"), null=True, blank=True)
-    amount_paid_vnd = models.BigIntegerField(_("amount paid (VND)"), null=True, blank=True)
-    area_handed_over_ha = models.DecimalField(
-        _("area handed over (ha)"), max_digits=10, decimal_places=2, null=True, blank=True
-    )
-    area_handed_over_qualifier = models.CharField(
-        _("area handed over stated as"), max_length=10, choices=Qualifier, default=Qualifier.EXACT
-    )
-    graves_relocated = models.PositiveIntegerField(_("graves relocated"), null=True, blank=True)
-    resettlement_plots_allocated = models.PositiveIntegerField(_("resettlement plots allocated"), null=True, blank=True)
-    obstacles = models.TextField(_("obstacles"), blank=True)
-    proposals = models.TextField(_("proposals"), blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.SUBMITTED)
-    corrects = models.OneToOneField(
-        "self",
-        verbose_name=_("corrects"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="correction",
-        help_text=_("The earlier version this report replaces; each version can be corrected once."),
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("signed off by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="reviewed_reports",
-    )
-    reviewed_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
-    review_note = models.TextField(_("reason for return"), blank=True)
-    created_at = models.DateTimeField(_("entered"), auto_now_add=True)
-
-    objects = ProgressReportQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("progress report")
-        verbose_name_plural = _("progress reports")
-        ordering = ["-reported_on", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(area_counted_ha__isnull=True) | Q(area_counted_ha__gte=0),
-                name="progressreport_area_counted_non_negative",
-                violation_error_message=_("The area counted cannot be negative."),
-            ),
-            models.CheckConstraint(
-                condition=Q(area_handed_over_ha__isnull=True) | Q(area_handed_over_ha__gte=0),
-                name="progressreport_area_handed_over_non_negative",
-                violation_error_message=_("The area handed over cannot be negative."),
-            ),
-            models.CheckConstraint(
-                condition=Q(plans_approved_vnd__isnull=True) | Q(plans_approved_vnd__gte=0),
-                name="progressreport_plans_vnd_non_negative",
-                violation_error_message=_("The approved amount cannot be negative."),
-            ),
-            models.CheckConstraint(
-                condition=Q(amount_paid_vnd__isnull=True) | Q(amount_paid_vnd__gte=0),
-                name="progressreport_paid_vnd_non_negative",
-                violation_error_message=_("The amount paid cannot be negative."),
-            ),
-            models.CheckConstraint(
-                condition=Q(cases_total__isnull=True)
-                | Q(cases_counted__isnull=True)
-                | Q(cases_counted__lte=F("cases_total")),
-                name="progressreport_counted_within_total",
-                violation_error_message=_("Cases counted cannot exceed the affected cases."),
-            ),
-        ]
-        indexes = [models.Index(fields=["phase", "reported_on"]), models.Index(fields=["status"])]
-
-    def __str__(self):
-        return f"{self.phase} – {self.reported_on:%d/%m/%Y}"
-
-
 class Complaint(models.Model):
     """A complaint about a case (khiếu nại), open until it is resolved."""
 
@@ -596,50 +385,3 @@ class Complaint(models.Model):
 
     def __str__(self):
         return f"{self.case.code} – {self.received_on:%d/%m/%Y}"
-
-
-class InventoryImport(models.Model):
-    """An uploaded inventory sheet: kept as uploaded, previewed, then applied in one transaction."""
-
-    class Status(models.TextChoices):
-        PREVIEWED = "previewed", _("previewed")
-        APPLIED = "applied", _("applied")
-
-    class Format(models.TextChoices):
-        XLSX = "xlsx", "XLSX"
-        CSV = "csv", "CSV"
-
-    phase = models.ForeignKey(Phase, verbose_name=_("phase"), on_delete=models.PROTECT, related_name="imports")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="inventory_imports",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    file_name = models.CharField(_("file name"), max_length=255)
-    file_format = models.CharField(_("format"), max_length=4, choices=Format)
-    content = models.BinaryField(_("content"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PREVIEWED)
-    rows_total = models.PositiveIntegerField(_("rows"), default=0)
-    rows_created = models.PositiveIntegerField(_("rows created"), default=0)
-    rows_updated = models.PositiveIntegerField(_("rows updated"), default=0)
-    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("inventory import")
-        verbose_name_plural = _("inventory imports")
-        ordering = ["-uploaded_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status="previewed", applied_at__isnull=True)
-                | Q(status="applied", applied_at__isnull=False),
-                name="inventoryimport_applied_dated",
-                violation_error_message=_("An applied import needs the time it was applied."),
-            ),
-        ]
-
-    def __str__(self):
-        return self.file_name
