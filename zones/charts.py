@@ -10,11 +10,12 @@ reads when printed in black and white.
 """
 
 import datetime
+import functools
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from zones.templatetags.lsip_format import format_number
@@ -110,6 +111,13 @@ def marker_path(shape, x, y, size=MARKER_SIZE):
 
 
 def short_date(day):
+    return _short_date(day, translation.get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_date(day, language):
+    # A chart writes the same few hundred days again and again (tooltips, the data table): formatting
+    # a date looks up the language's formats each time, so each day is written once per language.
     return formats.date_format(day, "SHORT_DATE_FORMAT")
 
 

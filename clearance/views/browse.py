@@ -1,8 +1,10 @@
+from collections import defaultdict
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from clearance.filters import CaseFilter
-from clearance.models import Case, CompensationItem, Stage
+from clearance.models import Case, CompensationItem, Stage, StageEvent
 from clearance.queries import cases_for_list
 from clearance.tables import CaseTable
 from clearance.views.lists import list_response
@@ -46,6 +48,13 @@ def case_detail(request, pk):
         {"label": label, "reached": case.has_reached(value), "current": value == case.stage}
         for value, label in Stage.choices
     ]
+    events = list(case.events.order_by("happened_on", "id"))
+    # Every step's history in one query, not one per step (and its users joined, not fetched one by one).
+    changes = defaultdict(list)
+    for record in StageEvent.history.filter(case_id=case.pk).select_related("history_user"):
+        changes[record.id].append(record)
+    for event in events:
+        event.changes = changes[event.pk]
     return render(
         request,
         "clearance/case_detail.html",
@@ -56,7 +65,8 @@ def case_detail(request, pk):
             "parcels_area_m2": sum(parcel.area_m2 for parcel in parcels),
             "parcels_recovered_m2": sum(parcel.recovered_area_m2 for parcel in parcels),
             "assets": case.assets.order_by("kind", "id"),
-            "events": case.events.order_by("happened_on", "id"),
+            "events": events,
+            "case_history": case.history.select_related("history_user")[:50],
             "compensation": compensation,
             "compensation_total": sum(item.amount_vnd for item in compensation),
             "payments": payments,

@@ -242,3 +242,19 @@ def test_case_page_says_when_nothing_is_recorded(logged_in_client, db):
     html = logged_in_client.get(case_url(CaseFactory())).content.decode()
     assert "Chưa ghi nhận thửa đất nào." in html
     assert "Chưa ghi nhận lần chi trả nào." in html
+
+
+def test_case_page_query_count_does_not_grow_with_steps_and_their_history(logged_in_client, paid_case):
+    kinds = [StageEvent.Kind.NOTICE, StageEvent.Kind.INVENTORY, StageEvent.Kind.PLAN_POSTED]
+    StageEventFactory(case=paid_case, kind=kinds[0], happened_on=datetime.date(2024, 1, 2))
+    with CaptureQueriesContext(connection) as few:
+        assert logged_in_client.get(case_url(paid_case)).status_code == 200
+    for day, kind in enumerate(kinds[1:], start=3):
+        event = StageEventFactory(case=paid_case, kind=kind, happened_on=datetime.date(2024, 1, day))
+        event.note = "sửa"
+        event.save()  # a second history record for the step
+    with CaptureQueriesContext(connection) as many:
+        response = logged_in_client.get(case_url(paid_case))
+    assert len(many) == len(few)
+    # Every step shows each of its recorded changes: 1 + 2 + 2.
+    assert [len(event.changes) for event in response.context["events"]] == [1, 2, 2]

@@ -4,6 +4,8 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -86,9 +88,6 @@ def test_overview_queries_stay_the_same_as_cases_and_reports_grow(client, world,
     client.force_login(world.officer)
     _report(world, world.huu_lung, D(2024, 4, 30))
     client.get(reverse("zones:overview"))  # warm the per-user caches
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as small:
         client.get(reverse("zones:overview"))
     for case in world.cases:
@@ -189,3 +188,26 @@ def test_an_unknown_export_format_is_refused_with_a_message(client, world):
     client.force_login(world.officer)
     response = client.get(reverse("clearance:progress_breakdown"), {"_export": "pdf"})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("clearance:progress_breakdown", {"by": "commune"}),
+        ("clearance:progress_breakdown", {"by": "district"}),
+        ("clearance:report_checks", {}),
+    ],
+)
+def test_dashboard_lists_read_the_same_number_of_queries_as_data_grow(client, world, name, params):
+    client.force_login(world.officer)
+    _report(world, world.huu_lung, D(2024, 4, 30))
+    client.get(reverse(name), params)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(reverse(name), params).status_code == 200
+    for case in world.cases:
+        make_case(phase=case.phase, unit=case.unit, stage=case.stage, start=D(2024, 8, 5), graves=1, plan_vnd=5)
+    _report(world, world.new_huu_lung, D(2025, 8, 4))
+    _report(world, world.hop_thanh, D(2024, 5, 6))
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(reverse(name), params).status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)

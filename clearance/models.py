@@ -1,14 +1,13 @@
-"""A case (trường hợp), its parcels, assets, dated stage events and complaints."""
+"""Site clearance: affected cases, their parcels and assets, stages, money and reports."""
 
-import datetime
-
+from django.conf import settings
 from django.db import models
-from django.db.models import BooleanField, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest, TruncDate
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from zones.models import AdminUnit, DocumentFields, Phase, Searchable, SearchQuerySet
+from clearance.querysets import CaseQuerySet
+from zones.models import AdminUnit, DocumentFields, Phase, Qualifier, Searchable, Source
 
 
 class Stage(models.TextChoices):
@@ -30,117 +29,6 @@ class Stage(models.TextChoices):
     def reached(cls, stage):
         """This stage and every later one: the cases that have got at least this far."""
         return cls.values[cls.order(stage) :]
-
-
-class CaseQuerySet(SearchQuerySet):
-    def counted(self):
-        return self.filter(stage__in=Stage.reached(Stage.INVENTORY))
-
-    def handed_over(self):
-        return self.filter(stage=Stage.HANDED_OVER)
-
-    def synthetic(self):
-        return self.filter(is_synthetic=True)
-
-    def real(self):
-        return self.filter(is_synthetic=False)
-
-    # --- dates of the steps, deadlines and delays (docs/decisions/0008-overdue-and-stuck.md) -------
-    # Everything is computed in SQL so the lists filter, sort and paginate in the database.
-    # Open deadlines compare approved_on with a cutoff computed here (today - N days); closed
-    # ones compare `done - approved` as a duration. Adding days to a date column is avoided:
-    # SQLite returns a datetime string for it, which neither compares nor parses as a date.
-
-    def with_stage_dates(self):
-        """approved_on, decided_on, paid_on, compulsory_on, enforced_on from the cases' StageEvents;
-        stage_began_on from the event of the current stage, stage_since falling back to the day
-        the case was recorded (stage_dated says which)."""
-
-        def event_date(kind):
-            # order_by(): StageEvent's default ordering would join the case, phase and zone into every subquery.
-            events = StageEvent.objects.filter(case=OuterRef("pk"), kind=kind).order_by().values("happened_on")[:1]
-            return Subquery(events, output_field=models.DateField())
-
-        return self.annotate(
-            approved_on=event_date(StageEvent.Kind.PLAN_APPROVED),
-            decided_on=event_date(StageEvent.Kind.RECOVERY_DECIDED),
-            paid_on=event_date(StageEvent.Kind.PAID),
-            compulsory_on=event_date(StageEvent.Kind.COMPULSORY_INVENTORY),
-            enforced_on=event_date(StageEvent.Kind.ENFORCEMENT),
-            stage_began_on=event_date(OuterRef("stage")),
-        ).annotate(
-            stage_since=Coalesce(F("stage_began_on"), TruncDate("created_at"), output_field=models.DateField()),
-            stage_dated=ExpressionWrapper(Q(stage_began_on__isnull=False), output_field=BooleanField()),
-        )
-
-    def with_deadlines(self, *, today):
-        """with_stage_dates() plus, against the recovery decision (10 days) and payment (30 days)
-        deadlines: *_overdue_now, *_late (done after the deadline), *_elapsed (approval to the
-        step, or to today while it is not done) and overdue_by, the worst delay of the two."""
-        from clearance import rules  # rules imports this module
-
-        decision_days = datetime.timedelta(days=rules.RECOVERY_DECISION_DAYS)
-        payment_days = datetime.timedelta(days=rules.PAYMENT_DAYS)
-        today_value = Value(today, output_field=models.DateField())
-        return (
-            self.with_stage_dates()
-            .annotate(
-                decision_elapsed=ExpressionWrapper(
-                    Coalesce(F("decided_on"), today_value) - F("approved_on"), output_field=DurationField()
-                ),
-                payment_elapsed=ExpressionWrapper(
-                    Coalesce(F("paid_on"), today_value) - F("approved_on"), output_field=DurationField()
-                ),
-            )
-            .annotate(
-                decision_overdue_now=_flag(_open_overdue("decided_on", today - decision_days)),
-                payment_overdue_now=_flag(_open_overdue("paid_on", today - payment_days)),
-                decision_late=_flag(Q(decided_on__isnull=False, decision_elapsed__gt=decision_days)),
-                payment_late=_flag(Q(paid_on__isnull=False, payment_elapsed__gt=payment_days)),
-                overdue_by=Greatest(
-                    F("decision_elapsed") - Value(decision_days), F("payment_elapsed") - Value(payment_days)
-                ),
-            )
-        )
-
-    def overdue(self, *, today):
-        """Approved cases past the recovery decision or payment deadline without the step done."""
-        return self.with_deadlines(today=today).filter(Q(decision_overdue_now=True) | Q(payment_overdue_now=True))
-
-    def late(self, *, today):
-        """Cases whose recovery decision or payment was done after its deadline."""
-        return self.with_deadlines(today=today).filter(Q(decision_late=True) | Q(payment_late=True))
-
-    def overdue_or_late(self, *, today):
-        return self.with_deadlines(today=today).filter(
-            Q(decision_overdue_now=True) | Q(payment_overdue_now=True) | Q(decision_late=True) | Q(payment_late=True)
-        )
-
-    def stuck(self, *, today, days):
-        """Cases not handed over whose current stage began more than `days` days before today."""
-        return (
-            self.with_stage_dates()
-            .exclude(stage=Stage.HANDED_OVER)
-            .filter(stage_since__lt=today - datetime.timedelta(days=days))
-            .annotate(
-                days_in_stage=ExpressionWrapper(
-                    Value(today, output_field=models.DateField()) - F("stage_since"), output_field=DurationField()
-                )
-            )
-        )
-
-    def compulsory_or_enforced(self):
-        """Cases with a compulsory inventory decision or an enforced recovery."""
-        return self.with_stage_dates().filter(Q(compulsory_on__isnull=False) | Q(enforced_on__isnull=False))
-
-
-def _open_overdue(done_field, cutoff):
-    """Approved before the cutoff and the step not done: today is past approval + the allowed days."""
-    return Q(approved_on__isnull=False, approved_on__lt=cutoff, **{f"{done_field}__isnull": True})
-
-
-def _flag(condition):
-    return ExpressionWrapper(condition, output_field=BooleanField())
 
 
 class Case(Searchable):
@@ -353,6 +241,217 @@ class StageEvent(DocumentFields):
         return f"{self.get_kind_display()} {self.happened_on:%d/%m/%Y}"
 
 
+class CompensationItem(models.Model):
+    """A line of the approved plan, in whole VND."""
+
+    class Component(models.TextChoices):
+        LAND = "land", _("land")
+        ASSETS = "assets", _("assets on the land")
+        SUPPORT = "support", _("support")
+        RESETTLEMENT = "resettlement", _("resettlement")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="compensation")
+    component = models.CharField(_("component"), max_length=12, choices=Component)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    amount_vnd = models.BigIntegerField(_("amount (VND)"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("compensation item")
+        verbose_name_plural = _("compensation items")
+        ordering = ["case", "component", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_vnd__gte=0),
+                name="compensationitem_amount_non_negative",
+                violation_error_message=_("An amount cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_component_display()}: {self.amount_vnd}"
+
+
+class Payment(models.Model):
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="payments")
+    paid_on = models.DateField(_("paid on"))
+    amount_vnd = models.BigIntegerField(_("amount (VND)"))
+    doc_number = models.CharField(_("document number"), max_length=60, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["case", "paid_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_vnd__gt=0),
+                name="payment_amount_positive",
+                violation_error_message=_("A payment must be greater than zero."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.paid_on:%d/%m/%Y}: {self.amount_vnd}"
+
+
+class ResettlementPlot(models.Model):
+    """A plot in a resettlement area, free or allocated to a case."""
+
+    resettlement_area = models.CharField(_("resettlement area"), max_length=200)
+    plot_no = models.CharField(_("plot no."), max_length=30)
+    area_m2 = models.DecimalField(_("area (m²)"), max_digits=10, decimal_places=1)
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("allocated to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resettlement_plots",
+    )
+    allocated_on = models.DateField(_("allocated on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("resettlement plot")
+        verbose_name_plural = _("resettlement plots")
+        ordering = ["resettlement_area", "plot_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["resettlement_area", "plot_no"], name="resettlementplot_unique_area_plot"),
+            models.CheckConstraint(
+                condition=Q(area_m2__gt=0),
+                name="resettlementplot_area_positive",
+                violation_error_message=_("The plot area must be greater than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(case__isnull=True, allocated_on__isnull=True)
+                | Q(case__isnull=False, allocated_on__isnull=False),
+                name="resettlementplot_allocation_dated",
+                violation_error_message=_("An allocated plot needs both the case and the allocation date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.resettlement_area} – {self.plot_no}"
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def newest_first(self):
+        return self.order_by("-reported_on", "-id")
+
+
+class ProgressReport(models.Model):
+    """What a unit reported for a phase on a date. Never overwritten: a newer report is a new row."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("awaiting sign-off")
+        ACCEPTED = "accepted", _("accepted")
+        RETURNED = "returned", _("returned")
+
+    phase = models.ForeignKey(Phase, verbose_name=_("phase"), on_delete=models.PROTECT, related_name="reports")
+    unit = models.ForeignKey(
+        AdminUnit, verbose_name=_("reporting unit"), on_delete=models.PROTECT, related_name="reports"
+    )
+    reported_on = models.DateField(_("figures as of"))
+    source = models.ForeignKey(Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="reports")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="progress_reports",
+    )
+    cases_total = models.PositiveIntegerField(_("affected cases"), null=True, blank=True)
+    cases_counted = models.PositiveIntegerField(_("cases counted"), null=True, blank=True)
+    cases_counted_qualifier = models.CharField(
+        _("cases counted stated as"), max_length=10, choices=Qualifier, default=Qualifier.EXACT
+    )
+    area_counted_ha = models.DecimalField(
+        _("area counted (ha)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    plans_approved_cases = models.PositiveIntegerField(_("plans approved (cases)"), null=True, blank=True)
+    plans_approved_vnd = models.BigIntegerField(_("plans approved (VND)"), null=True, blank=True)
+    cases_paid = models.PositiveIntegerField(_("cases paid"), null=True, blank=True)
+    amount_paid_vnd = models.BigIntegerField(_("amount paid (VND)"), null=True, blank=True)
+    area_handed_over_ha = models.DecimalField(
+        _("area handed over (ha)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    area_handed_over_qualifier = models.CharField(
+        _("area handed over stated as"), max_length=10, choices=Qualifier, default=Qualifier.EXACT
+    )
+    graves_relocated = models.PositiveIntegerField(_("graves relocated"), null=True, blank=True)
+    resettlement_plots_allocated = models.PositiveIntegerField(_("resettlement plots allocated"), null=True, blank=True)
+    obstacles = models.TextField(_("obstacles"), blank=True)
+    proposals = models.TextField(_("proposals"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.SUBMITTED)
+    corrects = models.OneToOneField(
+        "self",
+        verbose_name=_("corrects"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="correction",
+        help_text=_("The earlier version this report replaces; each version can be corrected once."),
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed off by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewed_reports",
+    )
+    reviewed_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
+    review_note = models.TextField(_("reason for return"), blank=True)
+    created_at = models.DateTimeField(_("entered"), auto_now_add=True)
+
+    objects = ProgressReportQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["-reported_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(area_counted_ha__isnull=True) | Q(area_counted_ha__gte=0),
+                name="progressreport_area_counted_non_negative",
+                violation_error_message=_("The area counted cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(area_handed_over_ha__isnull=True) | Q(area_handed_over_ha__gte=0),
+                name="progressreport_area_handed_over_non_negative",
+                violation_error_message=_("The area handed over cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(plans_approved_vnd__isnull=True) | Q(plans_approved_vnd__gte=0),
+                name="progressreport_plans_vnd_non_negative",
+                violation_error_message=_("The approved amount cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_paid_vnd__isnull=True) | Q(amount_paid_vnd__gte=0),
+                name="progressreport_paid_vnd_non_negative",
+                violation_error_message=_("The amount paid cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(cases_total__isnull=True)
+                | Q(cases_counted__isnull=True)
+                | Q(cases_counted__lte=F("cases_total")),
+                name="progressreport_counted_within_total",
+                violation_error_message=_("Cases counted cannot exceed the affected cases."),
+            ),
+        ]
+        indexes = [models.Index(fields=["phase", "reported_on"]), models.Index(fields=["status"])]
+
+    def __str__(self):
+        return f"{self.phase} – {self.reported_on:%d/%m/%Y}"
+
+
 class Complaint(models.Model):
     """A complaint about a case (khiếu nại), open until it is resolved."""
 
@@ -385,3 +484,50 @@ class Complaint(models.Model):
 
     def __str__(self):
         return f"{self.case.code} – {self.received_on:%d/%m/%Y}"
+
+
+class InventoryImport(models.Model):
+    """An uploaded inventory sheet: kept as uploaded, previewed, then applied in one transaction."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("previewed")
+        APPLIED = "applied", _("applied")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "XLSX"
+        CSV = "csv", "CSV"
+
+    phase = models.ForeignKey(Phase, verbose_name=_("phase"), on_delete=models.PROTECT, related_name="imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="inventory_imports",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=4, choices=Format)
+    content = models.BinaryField(_("content"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PREVIEWED)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_created = models.PositiveIntegerField(_("rows created"), default=0)
+    rows_updated = models.PositiveIntegerField(_("rows updated"), default=0)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inventory import")
+        verbose_name_plural = _("inventory imports")
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="previewed", applied_at__isnull=True)
+                | Q(status="applied", applied_at__isnull=False),
+                name="inventoryimport_applied_dated",
+                violation_error_message=_("An applied import needs the time it was applied."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.file_name
