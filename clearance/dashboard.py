@@ -131,11 +131,6 @@ class Dashboard:
     phase_figures: dict  # phase id -> Figures
     reported: dict  # report field -> ReportedTotal
     checks: list
-    current_reports: list
-
-    @property
-    def disagreeing_checks(self):
-        return [check for check in self.checks if check.disagreements]
 
     def rows(self):
         """The province totals, registry beside reports, in the order of the weekly report's columns."""
@@ -176,10 +171,9 @@ class TotalRow:
     reported: ReportedTotal | None
 
 
-def dashboard(scope, zones, *, today, cases=None):
+def dashboard(scope, zones, *, today):
     """The figures for the overview page, over the zones (with their phases prefetched) it shows."""
-    cases = scope.cases(Case.objects.all()) if cases is None else cases
-    book = progress.ledger(cases)
+    book = progress.ledger(scope.cases(Case.objects.all()))
     now = book.as_of(today)
     graph = reported.UnitGraph()
     latest = reported.latest_reports(scope)
@@ -192,9 +186,10 @@ def dashboard(scope, zones, *, today, cases=None):
         totals=progress.Figures.total(f for (phase_id, _unit), f in now.items() if phase_id in shown),
         phase_area_ha=sum((phase.area_ha for phase in phases if phase.area_ha is not None), Decimal(0)),
         phase_figures=progress.by_phase(now),
-        reported=reported_totals([r for r in current if r.phase_id in shown], checks),
+        reported=reported_totals(
+            [r for r in current if r.phase_id in shown], [c for c in checks if c.report.phase_id in shown]
+        ),
         checks=checks,
-        current_reports=current,
     )
 
 

@@ -100,10 +100,6 @@ class Figures:
     def all_synthetic(self):
         return self.cases > 0 and self.synthetic == self.cases
 
-    @property
-    def has_synthetic(self):
-        return self.synthetic > 0
-
     def share(self, name):
         """A case count as a percentage of the affected cases (None without cases)."""
         return percent(getattr(self, name), self.cases)
@@ -149,10 +145,6 @@ class Ledger:
                     setattr(figures, name, getattr(figures, name) + amount)
             result[key] = figures
         return result
-
-    def first_day(self):
-        days = [day for increments in self.dated.values() for day, _name, _amount in increments]
-        return min(days) if days else None
 
 
 def ledger(cases):

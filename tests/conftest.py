@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 
 from tests.factories import StaffProfileFactory, UserFactory
 
@@ -15,3 +16,23 @@ def user(db):
 def logged_in_client(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def english(client):
+    """The client reading English, so tests can check the words of a page (Vietnamese is the default)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@pytest.fixture
+def as_user(client):
+    """Log the client in as a user, optionally reading another language: as_user(user, "en")."""
+
+    def login(user, language=None):
+        client.force_login(user)
+        if language:
+            client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        return client
+
+    return login

@@ -231,3 +231,10 @@ def huu_lung_and_cao_loc(namespace):
     namespace.cao_loc = DistrictFactory(code=183, name="Huyện Cao Lộc", parent=province)
     namespace.hop_thanh = CommuneFactory(code=5980, name="Xã Hợp Thành", parent=namespace.cao_loc)
     return province
+
+
+def local_staff(*units):
+    """A local staff account covering the given units."""
+    user = UserFactory()
+    StaffProfileFactory(user=user, role=StaffProfile.Role.LOCAL_STAFF, units=list(units))
+    return user

@@ -63,7 +63,7 @@ def check_text(check):
     }
     if not check.comparisons:
         return _("%(report)s: gives no figure to compare") % {"report": name}
-    differences = check.differences
+    differences = check.disagreements
     if not differences:
         return _("%(report)s: agrees with the registry") % {"report": name}
     details = "; ".join(

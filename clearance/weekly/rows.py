@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from clearance.bottlenecks import week_start
+from clearance.dashboard import report_checks
 from clearance.models import Case, ProgressReport
 from clearance.progress import Figures, ledger
-from clearance.reported import UnitGraph, compare, registry_for_report
+from clearance.reported import UnitGraph
 from zones.models import AdminUnit, Phase
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -47,18 +48,6 @@ class Week:
     def iso(self):
         year, number, _weekday = self.monday.isocalendar()
         return f"{year}-W{number:02d}"
-
-
-@dataclass
-class ReportCheck:
-    """A report of the week beside the registry over the same phase and ground, up to the report's date."""
-
-    report: ProgressReport
-    comparisons: list
-
-    @property
-    def differences(self):
-        return [comparison for comparison in self.comparisons if not comparison.agrees]
 
 
 @dataclass
@@ -93,7 +82,7 @@ class Row:
 
     @property
     def differs(self):
-        return any(check.differences for check in self.checks)
+        return any(check.disagreements for check in self.checks)
 
 
 @dataclass
@@ -158,7 +147,7 @@ def report_for_week(scope, *, week, zone=None, phase=None, unit=None):
     graph = UnitGraph()
     phases = Phase.objects.filter(pk__in={phase_id for phase_id, _unit_id in keys}).select_related("zone__investor")
     phases = sorted(phases, key=lambda p: (p.zone.kind, p.zone.name, p.number))
-    checks = [_check(report, book, graph) for report in _latest_per_unit(reports.select_related("unit", "source"))]
+    checks = report_checks(book, graph, _latest_per_unit(reports.select_related("unit", "source")))
     grounds = [(check, graph.coverage(check.report.unit_id)) for check in checks]
 
     rows, subtotals = [], []
@@ -189,11 +178,6 @@ def _latest_per_unit(reports):
     for report in reports.order_by("-reported_on", "-id"):
         latest.setdefault((report.phase_id, report.unit_id), report)
     return sorted(latest.values(), key=lambda r: (r.unit.name, r.reported_on, r.pk))
-
-
-def _check(report, book, graph):
-    _as_of, figures = registry_for_report(report, book, graph)
-    return ReportCheck(report, compare(report, figures))
 
 
 def _commune_row(phase, graph, now, before, grounds, unit_id):

@@ -7,6 +7,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "mat-khau-thu-nghiem-2025"
@@ -39,6 +40,9 @@ def browser():
             ],
         )
         yield browser
+        # While Playwright's loop runs, the ORM calls of the test get their own connections (asgiref's
+        # context-local storage): close them here, or the test database cannot be dropped at the end.
+        connections.close_all()
         browser.close()
     del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 

@@ -8,7 +8,6 @@ from types import SimpleNamespace
 
 import openpyxl
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -26,11 +25,11 @@ from tests.factories import (
     PhaseFactory,
     ProgressReportFactory,
     SourceFactory,
-    StaffProfileFactory,
     UserFactory,
     ZoneFactory,
+    local_staff,
 )
-from zones.models import Qualifier, Source, StaffProfile
+from zones.models import Qualifier, Source
 
 CASES = reverse("clearance:case_list")
 REPORTS = reverse("clearance:report_list")
@@ -58,23 +57,6 @@ def area(db):
     CaseFactory(code="HT-1", phase=a.vsip, unit=a.hoa_thang, stage=Stage.PAID)
     CaseFactory(code="CL-1", phase=a.cluster, unit=a.hop_thanh, stage=Stage.PAID)
     return a
-
-
-def local_staff(*units):
-    user = UserFactory()
-    StaffProfileFactory(user=user, role=StaffProfile.Role.LOCAL_STAFF, units=list(units))
-    return user
-
-
-@pytest.fixture
-def as_user(client):
-    def login(user, language=None):
-        client.force_login(user)
-        if language:
-            client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-        return client
-
-    return login
 
 
 def download(client, url, params, kind):

@@ -9,7 +9,6 @@ from collections import defaultdict
 from types import SimpleNamespace
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from clearance import rules
@@ -19,12 +18,10 @@ from tests.factories import (
     CommuneFactory,
     DistrictFactory,
     PhaseFactory,
-    StaffProfileFactory,
     StageEventFactory,
-    UserFactory,
     ZoneFactory,
+    local_staff,
 )
-from zones.models import StaffProfile
 
 Kind = StageEvent.Kind
 # A Monday: the day most tests count from ("D" in the brief), and their "today" unless they say.
@@ -70,19 +67,6 @@ def areas(db):
     return SimpleNamespace(
         huu_lung=huu_lung, cao_loc=cao_loc, ho_son=ho_son, hop_thanh=hop_thanh, vsip=vsip, cluster=cluster
     )
-
-
-def local_staff(*units):
-    user = UserFactory()
-    StaffProfileFactory(user=user, role=StaffProfile.Role.LOCAL_STAFF, units=list(units))
-    return user
-
-
-@pytest.fixture
-def english(client):
-    """The client reading English, so tests can check the words of a page."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from django.urls import reverse
 from clearance.bottlenecks import bottleneck_summary, unreported_units, week_start
 from clearance.demo.vocabulary import DEMO_END
 from clearance.models import Case, ProgressReport
-from tests.clearance.bottlenecks.conftest import TODAY, Expected, build_mixed, local_staff
-from tests.factories import ProgressReportFactory, UserFactory
+from tests.clearance.bottlenecks.conftest import TODAY, Expected, build_mixed
+from tests.factories import ProgressReportFactory, UserFactory, local_staff
 from zones.access import scope_for
 
 SUMMARY = reverse("clearance:bottlenecks")

@@ -11,8 +11,8 @@ from django.urls import reverse
 from clearance.bottlenecks import parse_week, unreported_units, week_start, week_value
 from clearance.demo import vsip_phase_1
 from clearance.models import ProgressReport, Stage
-from tests.clearance.bottlenecks.conftest import csv_rows, local_staff
-from tests.factories import CaseFactory, PhaseFactory, ProgressReportFactory, ZoneFactory
+from tests.clearance.bottlenecks.conftest import csv_rows
+from tests.factories import CaseFactory, PhaseFactory, ProgressReportFactory, ZoneFactory, local_staff
 from zones.access import scope_for
 from zones.models import REFORM_DATE, AdminUnit, Phase, UnitSuccession
 

@@ -23,12 +23,6 @@ def _csv(response):
     return list(csv.reader(io.StringIO(text)))
 
 
-@pytest.fixture
-def english(client):
-    client.cookies["django_language"] = "en"
-    return client
-
-
 def _report(world, unit, reported_on, **figures):
     return ProgressReportFactory(
         phase=world.phase,

@@ -10,7 +10,6 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.conf import settings
 
 from clearance.models import Asset, ProgressReport, StageEvent
 from tests.factories import (
@@ -170,14 +169,3 @@ def world(db):
     w.cao_loc_staff = person("cl_staff", Role.LOCAL_STAFF, [w.cao_loc])
     w.dinh_lap_staff = person("dl_staff", Role.LOCAL_STAFF, [w.dinh_lap])
     return w
-
-
-@pytest.fixture
-def as_user(client):
-    def login(user, language=None):
-        client.force_login(user)
-        if language:
-            client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-        return client
-
-    return login
