@@ -4,6 +4,8 @@ A stale form (the case was saved meanwhile) gets the conflict page and nothing i
 a step the rules refuse comes back to the form with the reasons.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -54,6 +56,31 @@ def _conflict_page(request, conflict, form, *, title):
     return render(request, "clearance/case_updates/conflict.html", context, status=409)
 
 
+class _Outcome:
+    """What became of a submitted form: `written` is the service's result, `page` the conflict page."""
+
+    def __init__(self, written=None, page=None):
+        self.written, self.page = written, page
+
+    @property
+    def done(self):
+        return self.written is not None
+
+
+def _submit(request, form, *, title, write):
+    """Call `write(**arguments)` for a valid form. A stale form gets the conflict page; a refusal by
+    the rules goes onto the form; nothing is written in either case."""
+    if not form.is_valid():
+        return _Outcome()
+    try:
+        return _Outcome(written=write(user=request.user, **form.service_arguments()))
+    except services.CaseConflict as conflict:
+        return _Outcome(page=_conflict_page(request, conflict, form, title=title))
+    except ValidationError as refusal:
+        form.add_error(None, refusal)
+        return _Outcome()
+
+
 def _to_case(request, case, message):
     messages.success(request, message)
     return redirect("clearance:case_detail", pk=case.pk)
@@ -66,15 +93,11 @@ def case_advance(request, pk):
     recorded = services.recorded_acts(case)
     stage = rules.next_stage(case.stage, recorded)
     form = AdvanceForm(_data(request), initial={"version": case.version, "stage": stage})
-    if form.is_valid():
-        try:
-            event = services.case_advance(case_id=case.pk, user=request.user, **form.service_arguments())
-        except services.CaseConflict as conflict:
-            return _conflict_page(request, conflict, form, title=title)
-        except ValidationError as refusal:
-            form.add_error(None, refusal)
-        else:
-            return _to_case(request, case, _("Recorded: %(event)s.") % {"event": event})
+    outcome = _submit(request, form, title=title, write=partial(services.case_advance, case_id=case.pk))
+    if outcome.page:
+        return outcome.page
+    if outcome.done:
+        return _to_case(request, case, _("Recorded: %(event)s.") % {"event": outcome.written})
     non_agricultural = services.has_non_agricultural_land(case)
     hints = rules.advance_hints(stage=stage, recorded=recorded, non_agricultural=non_agricultural)
     return _form_page(request, case, form, title=title, hints=hints)
@@ -85,15 +108,11 @@ def case_event(request, pk):
     case = _editable_case(request, pk)
     title = _("Record an event")
     form = SideEventForm(_data(request), initial={"version": case.version})
-    if form.is_valid():
-        try:
-            event = services.case_record_event(case_id=case.pk, user=request.user, **form.service_arguments())
-        except services.CaseConflict as conflict:
-            return _conflict_page(request, conflict, form, title=title)
-        except ValidationError as refusal:
-            form.add_error(None, refusal)
-        else:
-            return _to_case(request, case, _("Recorded: %(event)s.") % {"event": event})
+    outcome = _submit(request, form, title=title, write=partial(services.case_record_event, case_id=case.pk))
+    if outcome.page:
+        return outcome.page
+    if outcome.done:
+        return _to_case(request, case, _("Recorded: %(event)s.") % {"event": outcome.written})
     return _form_page(request, case, form, title=title)
 
 
@@ -102,22 +121,18 @@ def case_payment(request, pk):
     case = _editable_case(request, pk)
     title = _("Record a payment")
     form = PaymentForm(_data(request), initial={"version": case.version})
-    if form.is_valid():
-        try:
-            recorded = services.case_record_payment(case_id=case.pk, user=request.user, **form.service_arguments())
-        except services.CaseConflict as conflict:
-            return _conflict_page(request, conflict, form, title=title)
-        except ValidationError as refusal:
-            form.add_error(None, refusal)
-        else:
-            if recorded.late:
-                due_on = date_format(recorded.due_on, "SHORT_DATE_FORMAT")
-                messages.warning(
-                    request,
-                    _("This payment is late: it was due by %(deadline)s, 30 days after the plan approval.")
-                    % {"deadline": due_on},
-                )
-            return _to_case(request, case, _("Payment recorded."))
+    outcome = _submit(request, form, title=title, write=partial(services.case_record_payment, case_id=case.pk))
+    if outcome.page:
+        return outcome.page
+    if outcome.done:
+        if outcome.written.late:
+            due_on = date_format(outcome.written.due_on, "SHORT_DATE_FORMAT")
+            messages.warning(
+                request,
+                _("This payment is late: it was due by %(deadline)s, 30 days after the plan approval.")
+                % {"deadline": due_on},
+            )
+        return _to_case(request, case, _("Payment recorded."))
     approved = services.recorded_acts(case).get(StageEvent.Kind.PLAN_APPROVED)
     hints = [rules.payment_hint(approved)] if approved else []
     return _form_page(request, case, form, title=title, hints=hints)
@@ -128,15 +143,11 @@ def case_complaint(request, pk):
     case = _editable_case(request, pk)
     title = _("Record a complaint")
     form = ComplaintForm(_data(request), initial={"version": case.version})
-    if form.is_valid():
-        try:
-            services.complaint_open(case_id=case.pk, user=request.user, **form.service_arguments())
-        except services.CaseConflict as conflict:
-            return _conflict_page(request, conflict, form, title=title)
-        except ValidationError as refusal:
-            form.add_error(None, refusal)
-        else:
-            return _to_case(request, case, _("Complaint recorded."))
+    outcome = _submit(request, form, title=title, write=partial(services.complaint_open, case_id=case.pk))
+    if outcome.page:
+        return outcome.page
+    if outcome.done:
+        return _to_case(request, case, _("Complaint recorded."))
     return _form_page(request, case, form, title=title)
 
 
@@ -146,15 +157,10 @@ def case_complaint_resolve(request, pk, complaint_pk):
     complaint = scope_for(request.user).get_or_404(Complaint.objects.filter(case=case), pk=complaint_pk)
     title = _("Resolve a complaint")
     form = ComplaintResolveForm(_data(request), initial={"version": case.version})
-    if form.is_valid():
-        try:
-            services.complaint_resolve(
-                case_id=case.pk, complaint_id=complaint.pk, user=request.user, **form.service_arguments()
-            )
-        except services.CaseConflict as conflict:
-            return _conflict_page(request, conflict, form, title=title)
-        except ValidationError as refusal:
-            form.add_error(None, refusal)
-        else:
-            return _to_case(request, case, _("Complaint resolved."))
+    write = partial(services.complaint_resolve, case_id=case.pk, complaint_id=complaint.pk)
+    outcome = _submit(request, form, title=title, write=write)
+    if outcome.page:
+        return outcome.page
+    if outcome.done:
+        return _to_case(request, case, _("Complaint resolved."))
     return _form_page(request, case, form, title=title, complaint=complaint)
