@@ -56,29 +56,38 @@ def _conflict_page(request, conflict, form, *, title):
     return render(request, "clearance/case_updates/conflict.html", context, status=409)
 
 
-class _Outcome:
-    """What became of a submitted form: `written` is the service's result, `page` the conflict page."""
+def _submit(request, case, form, *, title, write, message):
+    """Call `write(user=…, **arguments)` for a valid form and go back to the case with `message(written)`.
 
-    def __init__(self, written=None, page=None):
-        self.written, self.page = written, page
-
-    @property
-    def done(self):
-        return self.written is not None
-
-
-def _submit(request, form, *, title, write):
-    """Call `write(**arguments)` for a valid form. A stale form gets the conflict page; a refusal by
-    the rules goes onto the form; nothing is written in either case."""
+    A stale form gets the conflict page; a refusal by the rules goes onto the form. Returns the
+    response to send, or None to show the form again; nothing is written unless a response is the case.
+    """
     if not form.is_valid():
-        return _Outcome()
+        return None
     try:
-        return _Outcome(written=write(user=request.user, **form.service_arguments()))
+        written = write(user=request.user, **form.service_arguments())
     except services.CaseConflict as conflict:
-        return _Outcome(page=_conflict_page(request, conflict, form, title=title))
+        return _conflict_page(request, conflict, form, title=title)
     except ValidationError as refusal:
         form.add_error(None, refusal)
-        return _Outcome()
+        return None
+    return _to_case(request, case, message(written))
+
+
+def _recorded(event):
+    return _("Recorded: %(event)s.") % {"event": event}
+
+
+def _paid(request, recorded):
+    """The message of a recorded payment, with a warning when it came after the 30-day deadline."""
+    if recorded.late:
+        due_on = date_format(recorded.due_on, "SHORT_DATE_FORMAT")
+        messages.warning(
+            request,
+            _("This payment is late: it was due by %(deadline)s, 30 days after the plan approval.")
+            % {"deadline": due_on},
+        )
+    return _("Payment recorded.")
 
 
 def _to_case(request, case, message):
@@ -93,11 +102,9 @@ def case_advance(request, pk):
     recorded = services.recorded_acts(case)
     stage = rules.next_stage(case.stage, recorded)
     form = AdvanceForm(_data(request), initial={"version": case.version, "stage": stage})
-    outcome = _submit(request, form, title=title, write=partial(services.case_advance, case_id=case.pk))
-    if outcome.page:
-        return outcome.page
-    if outcome.done:
-        return _to_case(request, case, _("Recorded: %(event)s.") % {"event": outcome.written})
+    write = partial(services.case_advance, case_id=case.pk)
+    if response := _submit(request, case, form, title=title, write=write, message=_recorded):
+        return response
     non_agricultural = services.has_non_agricultural_land(case)
     hints = rules.advance_hints(stage=stage, recorded=recorded, non_agricultural=non_agricultural)
     return _form_page(request, case, form, title=title, hints=hints)
@@ -108,11 +115,9 @@ def case_event(request, pk):
     case = _editable_case(request, pk)
     title = _("Record an event")
     form = SideEventForm(_data(request), initial={"version": case.version})
-    outcome = _submit(request, form, title=title, write=partial(services.case_record_event, case_id=case.pk))
-    if outcome.page:
-        return outcome.page
-    if outcome.done:
-        return _to_case(request, case, _("Recorded: %(event)s.") % {"event": outcome.written})
+    write = partial(services.case_record_event, case_id=case.pk)
+    if response := _submit(request, case, form, title=title, write=write, message=_recorded):
+        return response
     return _form_page(request, case, form, title=title)
 
 
@@ -121,18 +126,9 @@ def case_payment(request, pk):
     case = _editable_case(request, pk)
     title = _("Record a payment")
     form = PaymentForm(_data(request), initial={"version": case.version})
-    outcome = _submit(request, form, title=title, write=partial(services.case_record_payment, case_id=case.pk))
-    if outcome.page:
-        return outcome.page
-    if outcome.done:
-        if outcome.written.late:
-            due_on = date_format(outcome.written.due_on, "SHORT_DATE_FORMAT")
-            messages.warning(
-                request,
-                _("This payment is late: it was due by %(deadline)s, 30 days after the plan approval.")
-                % {"deadline": due_on},
-            )
-        return _to_case(request, case, _("Payment recorded."))
+    write = partial(services.case_record_payment, case_id=case.pk)
+    if response := _submit(request, case, form, title=title, write=write, message=partial(_paid, request)):
+        return response
     approved = services.recorded_acts(case).get(StageEvent.Kind.PLAN_APPROVED)
     hints = [rules.payment_hint(approved)] if approved else []
     return _form_page(request, case, form, title=title, hints=hints)
@@ -143,11 +139,9 @@ def case_complaint(request, pk):
     case = _editable_case(request, pk)
     title = _("Record a complaint")
     form = ComplaintForm(_data(request), initial={"version": case.version})
-    outcome = _submit(request, form, title=title, write=partial(services.complaint_open, case_id=case.pk))
-    if outcome.page:
-        return outcome.page
-    if outcome.done:
-        return _to_case(request, case, _("Complaint recorded."))
+    write = partial(services.complaint_open, case_id=case.pk)
+    if response := _submit(request, case, form, title=title, write=write, message=lambda _c: _("Complaint recorded.")):
+        return response
     return _form_page(request, case, form, title=title)
 
 
@@ -158,9 +152,6 @@ def case_complaint_resolve(request, pk, complaint_pk):
     title = _("Resolve a complaint")
     form = ComplaintResolveForm(_data(request), initial={"version": case.version})
     write = partial(services.complaint_resolve, case_id=case.pk, complaint_id=complaint.pk)
-    outcome = _submit(request, form, title=title, write=write)
-    if outcome.page:
-        return outcome.page
-    if outcome.done:
-        return _to_case(request, case, _("Complaint resolved."))
+    if response := _submit(request, case, form, title=title, write=write, message=lambda _c: _("Complaint resolved.")):
+        return response
     return _form_page(request, case, form, title=title, complaint=complaint)
