@@ -129,17 +129,13 @@ class UnitGraph:
             self.predecessors.setdefault(new_id, []).append(old_id)
 
     def coverage(self, unit_id):
-        """The unit, the communes of a district, and what they became or came from (as zones.access does)."""
+        """The ground a unit answers for, by zones.access's rule: a legacy unit, its communes and what
+        they became in 2025; a 2025 unit and the legacy communes it came from."""
         unit = self.units[unit_id]
-        ids = {unit_id}
-        if unit.structure == AdminUnit.Structure.LEGACY:
-            legacy = {unit_id, *self.children.get(unit_id, ())}
-        else:
-            legacy = set(self.predecessors.get(unit_id, ()))
-        ids |= legacy
-        for old_id in legacy:
-            ids |= set(self.successors.get(old_id, ()))
-        return frozenset(ids)
+        if unit.structure == AdminUnit.Structure.CURRENT:
+            return frozenset({unit_id, *self.predecessors.get(unit_id, ())})
+        legacy = {unit_id, *self.children.get(unit_id, ())}
+        return frozenset(legacy.union(*(self.successors.get(old_id, ()) for old_id in legacy)))
 
     def current_units(self, unit_id):
         """The 2025 unit(s) a recorded unit is, or became (two for a commune split in 2025)."""
@@ -160,17 +156,17 @@ class UnitGraph:
 
 
 def without_overlaps(reports, graph):
-    """Per phase, the newest reports whose areas do not overlap: a newer report of an area supersedes
-    an older one of the same ground (a 2025 commune's report replaces the old district's)."""
+    """Per phase, the newest report of each ground: a newer report of a unit that is, or lies within,
+    the ground of an older one replaces it (a 2025 commune's report replaces its old district's).
+    Two 2025 communes sharing a split legacy commune are separate grounds: both are kept."""
     kept = []
-    covered = {}
     for report in sorted(reports, key=lambda r: (r.reported_on, r.pk), reverse=True):
-        ground = graph.coverage(report.unit_id)
-        taken = covered.setdefault(report.phase_id, set())
-        if ground & taken:
-            continue
-        taken |= ground
-        kept.append(report)
+        if not any(
+            newer.phase_id == report.phase_id
+            and (newer.unit_id in graph.coverage(report.unit_id) or report.unit_id in graph.coverage(newer.unit_id))
+            for newer in kept
+        ):
+            kept.append(report)
     return sorted(kept, key=lambda r: (r.phase_id, r.unit.name, r.pk))
 
 

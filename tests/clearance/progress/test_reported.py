@@ -6,7 +6,7 @@ import pytest
 from clearance import dashboard, progress, reported
 from clearance.models import Case, ProgressReport
 from tests.factories import ProgressReportFactory, SourceFactory
-from zones.access import scope_for
+from zones.access import covered_unit_ids, scope_for
 from zones.models import Qualifier, Source
 
 D = datetime.date
@@ -127,3 +127,16 @@ def test_local_staff_compare_only_the_reports_of_their_area(world):
     _report(world, world.huu_lung, D(2024, 6, 1))
     assert reported.latest_reports(scope_for(world.cao_loc_staff)) == []
     assert len(reported.latest_reports(scope_for(world.huu_lung_staff))) == 1
+
+
+def test_two_2025_communes_sharing_a_split_legacy_commune_are_separate_grounds(world):
+    # Hòa Thắng was split between Tuấn Sơn and Thiện Tân: each reports its own part, both count.
+    tuan_son = _report(world, world.new_tuan_son, D(2025, 8, 4))
+    thien_tan = _report(world, world.new_thien_tan, D(2025, 8, 11))
+    assert set(reported.without_overlaps([tuan_son, thien_tan], reported.UnitGraph())) == {tuan_son, thien_tan}
+
+
+def test_a_2025_communes_ground_is_what_its_staff_may_see(world):
+    graph = reported.UnitGraph()
+    for unit in (world.new_tuan_son, world.new_huu_lung, world.huu_lung, world.ho_son, world.hoa_thang):
+        assert graph.coverage(unit.pk) == covered_unit_ids([unit]), unit.name
