@@ -223,6 +223,12 @@ class StageEvent(DocumentFields):
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("step"), max_length=20, choices=Kind)
     happened_on = models.DateField(_("date"))
+    start_time = models.TimeField(
+        _("start time"),
+        null=True,
+        blank=True,
+        help_text=_("When the act began, where it is recorded (an enforcement never starts 22:00–06:00)."),
+    )
     note = models.TextField(_("note"), blank=True)
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
