@@ -1,10 +1,15 @@
 """Back office for site clearance: a case with everything it holds on one page, history kept."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models.functions import Length
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from clearance.land_use import Group, format_uses, nomenclature, parse_land_uses, uses_with_areas
+from clearance.services.parcels import parcel_set_uses
 
 from clearance.models import (
     Asset,
@@ -13,6 +18,7 @@ from clearance.models import (
     Complaint,
     InventoryImport,
     LandParcel,
+    LandParcelUse,
     Payment,
     ProgressReport,
     ResettlementPlot,
@@ -20,19 +26,62 @@ from clearance.models import (
 )
 
 
+# The history's change reason of what the admin writes through a form's extra field.
+ADMIN_REASON = "admin"
+
+
+class LandParcelForm(forms.ModelForm):
+    """A parcel with its land uses typed as a certificate writes them: “LUC”, or “ONT 200; CLN 250”."""
+
+    land_uses = forms.CharField(
+        label=_("land use"),
+        max_length=200,
+        help_text=_("A code (LUC), or each use with its area in m², adding up to the parcel's area: ONT 200; CLN 250."),
+    )
+
+    class Meta:
+        model = LandParcel
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            stored = [(use.land_use_code, use.area_m2) for use in self.instance.uses.all()]
+            self.initial.setdefault("land_uses", format_uses(stored) if stored else "")
+
+    def clean(self):
+        cleaned = super().clean()
+        text, area = cleaned.get("land_uses"), cleaned.get("area_m2")
+        if text:
+            try:
+                uses = parse_land_uses(text)
+                if area:
+                    cleaned["land_uses"] = uses_with_areas(uses, parcel_area_m2=area)
+            except ValidationError as error:
+                self.add_error("land_uses", error)
+        return cleaned
+
+    def save_uses(self, user, reason):
+        parcel_set_uses(parcel=self.instance, uses=self.cleaned_data["land_uses"], user=user, reason=reason)
+
+
 class LandParcelInline(admin.TabularInline):
     model = LandParcel
+    form = LandParcelForm
     fields = [
         "sheet_unit",
         "map_sheet_no",
         "parcel_no",
         "area_m2",
         "recovered_area_m2",
-        "land_use_code",
+        "land_uses",
         "certificate_no",
     ]
     autocomplete_fields = ["sheet_unit"]
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("uses")
 
 
 class AssetInline(admin.TabularInline):
@@ -82,23 +131,83 @@ class CaseAdmin(SimpleHistoryAdmin):
         ComplaintInline,
     ]
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is LandParcel:
+            for parcel_form in formset.forms:
+                if parcel_form.has_changed() and parcel_form.instance.pk and not formset._should_delete_form(parcel_form):
+                    parcel_form.save_uses(request.user, ADMIN_REASON)
+
+
+class LandUseGroupFilter(admin.SimpleListFilter):
+    title = _("land group")
+    parameter_name = "land_group"
+
+    def lookups(self, request, model_admin):
+        return Group.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Group.values:
+            codes = [use.code for use in nomenclature().values() if use.group == self.value()]
+            return queryset.filter(uses__land_use_code__in=codes).distinct()
+        return queryset
+
 
 @admin.register(LandParcel)
 class LandParcelAdmin(SimpleHistoryAdmin):
+    form = LandParcelForm
     list_display = [
         "__str__",
         "sheet_unit",
         "case",
         "area_m2",
         "recovered_area_m2",
-        "land_use_code",
+        "land_uses",
         "certificate_no",
     ]
-    list_filter = ["land_use_code"]
+    list_filter = [LandUseGroupFilter]
     list_select_related = ["sheet_unit", "case"]
     # Typing "12 345" finds sheet 12, parcel 345: each word may match either number.
-    search_fields = ["map_sheet_no__exact", "parcel_no__exact", "certificate_no", "case__code", "case__search_text"]
+    # A land-use code (ONT) finds the parcels with that use.
+    search_fields = [
+        "map_sheet_no__exact",
+        "parcel_no__exact",
+        "certificate_no",
+        "case__code",
+        "case__search_text",
+        "uses__land_use_code__iexact",
+    ]
     autocomplete_fields = ["case", "sheet_unit"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("uses")
+
+    @admin.display(description=_("land use"))
+    def land_uses(self, parcel):
+        return format_uses((use.land_use_code, use.area_m2) for use in parcel.uses.all())
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.save_uses(request.user, ADMIN_REASON)
+
+
+@admin.register(LandParcelUse)
+class LandParcelUseAdmin(SimpleHistoryAdmin):
+    """Read-only with its history: a parcel's uses are edited on the parcel, where their sum is checked."""
+
+    list_display = ["parcel", "land_use_code", "area_m2"]
+    list_select_related = ["parcel__case", "parcel__sheet_unit"]
+    search_fields = ["land_use_code__iexact", "parcel__case__code"]
+    autocomplete_fields = ["parcel"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Asset)

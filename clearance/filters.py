@@ -1,12 +1,13 @@
 import django_filters
 from django import forms
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clearance.bottlenecks import parse_week, week_start
-from clearance.models import Case, ProgressReport, Stage
+from clearance.land_use import Group, land_use_choices, nomenclature
+from clearance.models import Case, LandParcelUse, ProgressReport, Stage
 from clearance.queries import search_cases
 from zones.access import scope_for
 from zones.models import AdminUnit, Phase, Zone
@@ -83,6 +84,12 @@ class CaseFilter(django_filters.FilterSet):
     )
     stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("Stage"), empty_label=_("All"))
     kind = django_filters.ChoiceFilter(choices=Case.Kind.choices, label=_("Kind"), empty_label=_("All"))
+    land_group = django_filters.ChoiceFilter(
+        method="filter_land_group", choices=Group.choices, label=_("Land group"), empty_label=_("All")
+    )
+    land_use = django_filters.ChoiceFilter(
+        method="filter_land_use", choices=land_use_choices, label=_("Land use"), empty_label=_("All")
+    )
     overdue = django_filters.ChoiceFilter(
         method="filter_overdue", choices=OVERDUE_CHOICES[:2], label=_("Deadlines"), empty_label=_("All")
     )
@@ -90,7 +97,7 @@ class CaseFilter(django_filters.FilterSet):
 
     class Meta:
         model = Case
-        fields = ["q", "zone", "phase", "unit", "stage", "kind", "overdue", "synthetic"]
+        fields = ["q", "zone", "phase", "unit", "stage", "kind", "land_group", "land_use", "overdue", "synthetic"]
 
     def __init__(self, data=None, queryset=None, *, today=None, **kwargs):
         super().__init__(data, queryset, **kwargs)
@@ -100,11 +107,26 @@ class CaseFilter(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return search_cases(queryset, value)
 
+    def filter_land_group(self, queryset, name, value):
+        """Cases with a parcel of which any use is of the group: a two-use parcel counts in both."""
+        return _with_land_uses(queryset, [use.code for use in nomenclature().values() if use.group == value])
+
+    def filter_land_use(self, queryset, name, value):
+        """Cases with a parcel of this use, written with the code or with an old code that maps to it."""
+        return _with_land_uses(
+            queryset, [use.code for use in nomenclature().values() if value in (use.code, use.maps_to)]
+        )
+
     def filter_overdue(self, queryset, name, value):
         return queryset.with_deadlines(today=self.today).filter(OVERDUE_KINDS[value])
 
     def filter_synthetic(self, queryset, name, value):
         return queryset.filter(is_synthetic=(value == "yes"))
+
+
+def _with_land_uses(queryset, codes):
+    uses = LandParcelUse.objects.filter(parcel__case=OuterRef("pk"), land_use_code__in=codes)
+    return queryset.filter(Exists(uses))
 
 
 # --- the bottleneck lists ------------------------------------------------------------------------
@@ -145,6 +167,16 @@ class OverdueFilter(CaseBottleneckFilter):
     overdue = django_filters.ChoiceFilter(
         method="filter_overdue", choices=OVERDUE_CHOICES, label=_("Deadline"), empty_label=_("All")
     )
+
+    def filter_land_group(self, queryset, name, value):
+        """Cases with a parcel of which any use is of the group: a two-use parcel counts in both."""
+        return _with_land_uses(queryset, [use.code for use in nomenclature().values() if use.group == value])
+
+    def filter_land_use(self, queryset, name, value):
+        """Cases with a parcel of this use, written with the code or with an old code that maps to it."""
+        return _with_land_uses(
+            queryset, [use.code for use in nomenclature().values() if value in (use.code, use.maps_to)]
+        )
 
     def filter_overdue(self, queryset, name, value):
         # The list is already annotated by with_deadlines(); only the choice's condition is added.

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from clearance.land_use import land_use_choices
 from clearance.querysets import CaseQuerySet
 from zones.models import AdminUnit, DocumentFields, Phase, Qualifier, Searchable, Source
 
@@ -85,35 +86,23 @@ class Case(Searchable):
     def search_words(self):
         return [self.name, self.code, self.id_number, self.village]
 
+    def clean(self):
+        """The ID number in the shape the case's kind takes (a CCCD, a CMND or a tax code), or an error on it."""
+        from django.core.exceptions import ValidationError
+
+        from clearance.identity import normalize_id_number
+
+        try:
+            self.id_number = normalize_id_number(self.id_number, kind=self.kind)
+        except ValidationError as error:
+            raise ValidationError({"id_number": error}) from error
+
     def has_reached(self, stage):
         return Stage.order(self.stage) >= Stage.order(stage)
 
 
 class LandParcel(models.Model):
     """A parcel (thửa đất) a case holds; sheet numbering restarts in every legacy commune."""
-
-    class LandUse(models.TextChoices):
-        # Codes of the land-use nomenclature; see docs/decisions/0004-land-use-codes.md.
-        LUC = "LUC", _("LUC – paddy land, two crops or more")
-        LUK = "LUK", _("LUK – other paddy land")
-        BHK = "BHK", _("BHK – flat land for other annual crops")
-        NHK = "NHK", _("NHK – upland for other annual crops")
-        HNK = "HNK", _("HNK – other annual crop land")
-        CLN = "CLN", _("CLN – perennial crop land")
-        RSX = "RSX", _("RSX – production forest")
-        RPH = "RPH", _("RPH – protection forest")
-        NTS = "NTS", _("NTS – aquaculture land")
-        ONT = "ONT", _("ONT – rural residential land")
-        ODT = "ODT", _("ODT – urban residential land")
-        TMD = "TMD", _("TMD – commercial and service land")
-        SKC = "SKC", _("SKC – non-agricultural production land")
-        DGT = "DGT", _("DGT – transport land")
-        DTL = "DTL", _("DTL – irrigation land")
-        NTD = "NTD", _("NTD – cemetery land")
-        SON = "SON", _("SON – rivers and streams")
-        MNC = "MNC", _("MNC – special-use water surface")
-        BCS = "BCS", _("BCS – unused flat land")
-        DCS = "DCS", _("DCS – unused hilly land")
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="parcels")
     sheet_unit = models.ForeignKey(
@@ -123,7 +112,6 @@ class LandParcel(models.Model):
     parcel_no = models.PositiveIntegerField(_("parcel no."))
     area_m2 = models.DecimalField(_("area (m²)"), max_digits=12, decimal_places=1)
     recovered_area_m2 = models.DecimalField(_("recovered area (m²)"), max_digits=12, decimal_places=1)
-    land_use_code = models.CharField(_("land use"), max_length=3, choices=LandUse)
     land_origin = models.CharField(_("land origin"), max_length=200, blank=True)
     certificate_no = models.CharField(_("certificate no."), max_length=40, blank=True)
 
@@ -166,6 +154,37 @@ class LandParcel(models.Model):
 
     def __str__(self):
         return _("sheet %(sheet)s, parcel %(parcel)s") % {"sheet": self.map_sheet_no, "parcel": self.parcel_no}
+
+
+class LandParcelUse(models.Model):
+    """One use of a parcel (ONT, CLN…) with its area; a parcel's uses add up to its area.
+
+    The sum is checked where uses are written (clearance.services.parcels), since a database
+    constraint cannot see the other rows. The code is kept as the record writes it, old or current.
+    """
+
+    parcel = models.ForeignKey(LandParcel, verbose_name=_("land parcel"), on_delete=models.CASCADE, related_name="uses")
+    land_use_code = models.CharField(_("land use"), max_length=3, choices=land_use_choices)
+    area_m2 = models.DecimalField(_("area (m²)"), max_digits=12, decimal_places=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("land use of a parcel")
+        verbose_name_plural = _("land uses of parcels")
+        ordering = ["parcel", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["parcel", "land_use_code"], name="landparceluse_unique_parcel_code"),
+            models.CheckConstraint(
+                condition=Q(area_m2__gt=0),
+                name="landparceluse_area_positive",
+                violation_error_message=_("The area of a land use must be greater than zero."),
+            ),
+        ]
+        indexes = [models.Index(fields=["land_use_code"])]
+
+    def __str__(self):
+        return f"{self.land_use_code} {self.area_m2} m²"
 
 
 class Asset(models.Model):

@@ -11,6 +11,7 @@ from clearance.models import (
     Case,
     CompensationItem,
     LandParcel,
+    LandParcelUse,
     Payment,
     ProgressReport,
     ResettlementPlot,
@@ -123,6 +124,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
 class LandParcelFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = LandParcel
+        skip_postgeneration_save = True
 
     case = factory.SubFactory(CaseFactory)
     sheet_unit = factory.SelfAttribute("case.unit")
@@ -130,7 +132,31 @@ class LandParcelFactory(factory.django.DjangoModelFactory):
     parcel_no = factory.Sequence(lambda n: n + 1)
     area_m2 = Decimal("1000.0")
     recovered_area_m2 = Decimal("800.0")
-    land_use_code = LandParcel.LandUse.LUC
+
+    @factory.post_generation
+    def land_use_code(parcel, create, extracted, **kwargs):
+        """One use over the whole parcel (LUC unless given); `uses=[(code, m²), …]` for several."""
+        if create and not kwargs.get("skip"):
+            LandParcelUse.objects.create(parcel=parcel, land_use_code=extracted or "LUC", area_m2=parcel.area_m2)
+
+    @classmethod
+    def with_uses(cls, uses, **kwargs):
+        """A parcel of several uses [(code, area_m2)], its area their sum."""
+        area = sum(area for _code, area in uses)
+        kwargs.setdefault("recovered_area_m2", area)
+        parcel = cls(area_m2=area, land_use_code__skip=True, **kwargs)
+        for code, area in uses:
+            LandParcelUse.objects.create(parcel=parcel, land_use_code=code, area_m2=area)
+        return parcel
+
+
+class LandParcelUseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LandParcelUse
+
+    parcel = factory.SubFactory(LandParcelFactory, land_use_code__skip=True)
+    land_use_code = "CLN"
+    area_m2 = factory.SelfAttribute("parcel.area_m2")
 
 
 class AssetFactory(factory.django.DjangoModelFactory):

@@ -3,8 +3,10 @@
 The source article gives only totals ("more than 490 cases counted, more than 57 ha
 handed over" of a 200 ha phase). The portal's case pages need cases, so this module
 makes up 495 of them that agree with those totals. Every row is labelled synthetic:
-cases carry is_synthetic, the resettlement areas say "mô phỏng", the ID numbers start
-with "MP-". Nothing here describes a real person.
+cases carry is_synthetic, the resettlement areas say "mô phỏng", the case codes start
+with "MP-". The ID numbers take the real shapes (a CCCD, an old CMND, a tax code) so
+they pass the same checks as real ones, but their digits are drawn at random. Nothing
+here describes a real person.
 
 Same seed, same data: the generator uses its own random.Random and no "today".
 """

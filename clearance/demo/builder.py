@@ -7,7 +7,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from simple_history.utils import bulk_create_with_history
 
 from clearance.demo.vocabulary import (
-    AGRICULTURAL,
     CASE_COUNT,
     COMMUNE_SHARE,
     COMMUNES,
@@ -21,19 +20,21 @@ from clearance.demo.vocabulary import (
     MEN,
     NOTICE_WINDOWS,
     RESETTLEMENT_AREAS,
+    RESIDENTIAL_PLOT_M2,
     STAGE_SHARES,
     SURNAMES,
     TET,
     TOTAL_HA_LIMIT,
     WOMEN,
     Kind,
-    LandUse,
 )
+from clearance.land_use import Group, nomenclature
 from clearance.models import (
     Asset,
     Case,
     CompensationItem,
     LandParcel,
+    LandParcelUse,
     Payment,
     ResettlementPlot,
     Stage,
@@ -44,6 +45,13 @@ from zones.text import inline_name
 
 def _m2(value):
     return Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _uses(parcel):
+    """The parcel's uses and their areas (m²): a large residential parcel also holds garden land."""
+    if parcel.main_use == "ONT" and parcel.area_m2 > RESIDENTIAL_PLOT_M2:
+        return [("ONT", RESIDENTIAL_PLOT_M2), ("CLN", parcel.area_m2 - RESIDENTIAL_PLOT_M2)]
+    return [(parcel.main_use, parcel.area_m2)]
 
 
 def _thousands(value):
@@ -114,6 +122,27 @@ class DemoBuilder:
 
     # --- people and land -------------------------------------------------------------------
 
+    def _id_number(self, index, kind, name):
+        """A synthetic ID number of a valid shape (clearance.identity), or blank for a quarter of the people.
+
+        A person takes one draw from the seeded generator, as when these were "MP-" numbers, so
+        the rest of the demo is the same: its last six digits are the CCCD's random part, the
+        others pick a birth year, or for one in five an old 9-digit CMND. Everyone is born in
+        Lạng Sơn (province code 020). Organisations get a 10-digit tax code numbered by case.
+        """
+        if kind == Case.Kind.ORGANIZATION:
+            return f"4900{index + 1:06d}"
+        if kind == Case.Kind.COMMUNITY or self.rng.random() >= 0.75:
+            return ""
+        drawn = self.rng.randrange(10**9)
+        rest, serial = divmod(drawn, 10**6)
+        if rest % 5 == 0:
+            return f"08{drawn % 10**7:07d}"
+        year = 1940 + rest % 66
+        female = "bà" in name.lower().split()[:2]
+        century_and_sex = (0 if year < 2000 else 2) + female  # 0/1: born 1900–1999, man/woman; 2/3: 2000–2099
+        return f"020{century_and_sex}{year % 100:02d}{serial:06d}"
+
     def _person(self):
         surname = self.rng.choice(SURNAMES)
         if self.rng.random() < 0.8:
@@ -160,15 +189,15 @@ class DemoBuilder:
 
     def _land(self, case):
         if case.kind == Case.Kind.COMMUNITY:
-            uses = [(LandUse.NTD, 300, 1500)]
+            uses = [("NTD", 300, 1500)]
         elif case.kind == Case.Kind.ORGANIZATION:
-            uses = [(self.rng.choice([LandUse.RSX, LandUse.CLN]), 3000, 9000)]
+            uses = [(self.rng.choice(["RSX", "CLN"]), 3000, 9000)]
         else:
             count = self.rng.choices([1, 2, 3], weights=[45, 35, 20])[0]
             picked = self.rng.choices(LAND_USES, weights=[u[1] for u in LAND_USES], k=count)
             uses, residential = [], False
             for use, _share, lo, hi in picked:
-                if use == LandUse.ONT:
+                if use == "ONT":
                     if residential:
                         continue
                     residential = True
@@ -179,27 +208,26 @@ class DemoBuilder:
             area = self.rng.randint(lo, hi)
             share = 1 if self.rng.random() < 0.6 else self.rng.uniform(0.3, 0.95)
             sheet = sheet if self.rng.random() < 0.7 else self.rng.randint(1, 48)
-            parcels.append(
-                LandParcel(
-                    sheet_unit=case.unit,
-                    map_sheet_no=sheet,
-                    parcel_no=self._parcel_no(case.unit, sheet),
-                    area_m2=_m2(area),
-                    recovered_area_m2=_m2(area * share),
-                    land_use_code=use,
-                    land_origin=self._origin(use),
-                    certificate_no=self._certificate(use),
-                )
+            parcel = LandParcel(
+                sheet_unit=case.unit,
+                map_sheet_no=sheet,
+                parcel_no=self._parcel_no(case.unit, sheet),
+                area_m2=_m2(area),
+                recovered_area_m2=_m2(area * share),
+                land_origin=self._origin(use),
+                certificate_no=self._certificate(use),
             )
+            parcel.main_use = use  # the builder's own note; the recorded uses come from _uses()
+            parcels.append(parcel)
         return parcels
 
     def _origin(self, use):
         # Cemetery land of a community has no recorded origin.
-        return "" if use == LandUse.NTD else self.rng.choice(LAND_ORIGINS.get(use, LAND_ORIGINS["farm"]))
+        return "" if use == "NTD" else self.rng.choice(LAND_ORIGINS.get(use, LAND_ORIGINS["farm"]))
 
     def _certificate(self, use):
         # Some holders never got a certificate; the numbers are visibly fake.
-        if use == LandUse.NTD or self.rng.random() < 0.3:
+        if use == "NTD" or self.rng.random() < 0.3:
             return ""
         return f"MP {self.rng.randrange(10**6):06d}"
 
@@ -225,20 +253,20 @@ class DemoBuilder:
         assets = []
         for p in parcels:
             rec = p.recovered_area_m2
-            if p.land_use_code in (LandUse.LUC, LandUse.HNK, LandUse.BHK):
-                crop = {"LUC": "Lúa", "HNK": "Ngô", "BHK": "Sắn"}[p.land_use_code]
+            if p.main_use in ("LUC", "HNK", "BHK"):
+                crop = {"LUC": "Lúa", "HNK": "Ngô", "BHK": "Sắn"}[p.main_use]
                 assets.append(Asset(kind=Asset.Kind.CROP, description=crop, quantity=rec, unit_of_measure="m²"))
-            elif p.land_use_code == LandUse.CLN:
+            elif p.main_use == "CLN":
                 tree = rng.choice(["Cây na", "Cây vải", "Cây hồng"])
                 assets.append(Asset(kind=Asset.Kind.TREE, description=tree, quantity=max(1, int(rec / 20)),
                                     unit_of_measure="cây"))  # fmt: skip
-            elif p.land_use_code == LandUse.RSX:
+            elif p.main_use == "RSX":
                 assets.append(Asset(kind=Asset.Kind.TREE, description="Cây keo", quantity=max(1, int(rec / 4)),
                                     unit_of_measure="cây"))  # fmt: skip
-            elif p.land_use_code == LandUse.NTS:
+            elif p.main_use == "NTS":
                 assets.append(Asset(kind=Asset.Kind.LIVESTOCK, description="Cá trắm, cá chép",
                                     quantity=rng.randint(50, 400), unit_of_measure="kg"))  # fmt: skip
-            elif p.land_use_code == LandUse.ONT:
+            elif p.main_use == "ONT":
                 assets.append(Asset(kind=Asset.Kind.HOUSE, description="Nhà cấp 4 mái tôn",
                                     quantity=rng.randint(40, 120), unit_of_measure="m²"))  # fmt: skip
                 assets.append(Asset(kind=Asset.Kind.STRUCTURE, description="Tường rào xây gạch",
@@ -258,10 +286,12 @@ class DemoBuilder:
             "Cây keo": 25_000, "Cá trắm, cá chép": 20_000, "Nhà cấp 4 mái tôn": 3_500_000,
             "Tường rào xây gạch": 900_000, "Mộ đất": 9_000_000, "Mộ xây": 15_000_000, "Giếng khoan": 8_000_000,
         }  # fmt: skip
-        land = sum(p.recovered_area_m2 * LAND_PRICE[p.land_use_code] for p in parcels)
-        agricultural = sum(
-            p.recovered_area_m2 * LAND_PRICE[p.land_use_code] for p in parcels if p.land_use_code in AGRICULTURAL
-        )
+        # Each use is paid at its own price on its share of the recovered area.
+        priced = [
+            (code, p.recovered_area_m2 * area / p.area_m2 * LAND_PRICE[code]) for p in parcels for code, area in _uses(p)
+        ]
+        land = sum(value for _code, value in priced)
+        agricultural = sum(value for code, value in priced if nomenclature()[code].group == Group.AGRICULTURAL)
         items = [
             (CompensationItem.Component.LAND, "Bồi thường về đất", land),
             (
@@ -275,7 +305,7 @@ class DemoBuilder:
                 (CompensationItem.Component.SUPPORT, "Hỗ trợ ổn định đời sống, đào tạo chuyển đổi nghề",
                  agricultural * Decimal(self.rng.choice(["1.5", "2", "2.5"])))
             )  # fmt: skip
-        if any(p.land_use_code == LandUse.ONT for p in parcels):
+        if any(p.main_use == "ONT" for p in parcels):
             items.append(
                 (CompensationItem.Component.RESETTLEMENT, "Hỗ trợ tái định cư", self.rng.randint(60, 120) * 1_000_000)
             )
@@ -312,14 +342,13 @@ class DemoBuilder:
         enforced = set(rng.sample(handed, 3))
         for i, ((code, village, kind, name), stage) in enumerate(zip(people, stages, strict=True)):
             unit = self.communes[code]
-            person = kind in (Case.Kind.HOUSEHOLD, Case.Kind.INDIVIDUAL)
             case = Case(
                 phase=self.phase,
                 unit=unit,
                 code=f"MP-{i + 1:04d}",
                 kind=kind,
                 name=name,
-                id_number=f"MP-{rng.randrange(10**9):09d}" if person and rng.random() < 0.75 else "",
+                id_number=self._id_number(i, kind, name),
                 address=f"{village}, {inline_name(unit.name)}, huyện Hữu Lũng, tỉnh Lạng Sơn",
                 village=village,
                 stage=stage,
@@ -361,7 +390,7 @@ class DemoBuilder:
             )
 
         for i, case in enumerate(self.cases):
-            residential = any(p.land_use_code == LandUse.ONT for p in self.parcels[i])
+            residential = any(p.main_use == "ONT" for p in self.parcels[i])
             if case.stage != Stage.HANDED_OVER or not residential or self.rng.random() < 0.3:
                 continue
             handed_over = next(e for e in self.events[i] if e.kind == Kind.HANDED_OVER).happened_on
@@ -410,7 +439,14 @@ class DemoBuilder:
                 for row in rows_by_case[i]:
                     row.case = case
                     rows.append(row)
-            bulk_create_with_history(rows, model, batch_size=500, default_change_reason=reason)
+            created = bulk_create_with_history(rows, model, batch_size=500, default_change_reason=reason)
+            if model is LandParcel:
+                uses = [
+                    LandParcelUse(parcel=parcel, land_use_code=code, area_m2=area)
+                    for parcel in created
+                    for code, area in _uses(parcel)
+                ]
+                bulk_create_with_history(uses, LandParcelUse, batch_size=500, default_change_reason=reason)
         plots = []
         for i, plot in self.plots:
             plot.case = cases[i] if i is not None else None

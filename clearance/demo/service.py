@@ -20,6 +20,7 @@ from clearance.models import (
 )
 from zones.article import VSIP_ZONE_NAME
 from zones.models import AdminUnit, Phase, Zone
+from zones.units import m2_to_ha
 
 
 @dataclass
@@ -34,7 +35,7 @@ class DemoResult:
 
     @property
     def handed_over_ha(self):
-        return (self.handed_over_m2 / 10_000).quantize(Decimal("0.01"))
+        return m2_to_ha(self.handed_over_m2)
 
     def __str__(self):
         values = {

@@ -4,7 +4,6 @@ import datetime
 from decimal import Decimal
 
 from clearance.models import (
-    LandParcel,
     Stage,
     StageEvent,
 )
@@ -61,7 +60,6 @@ LAND_FUND = "Trung tâm Phát triển quỹ đất huyện Hữu Lũng"
 
 Kind = StageEvent.Kind
 DocType = StageEvent.DocType
-LandUse = LandParcel.LandUse
 
 # Each step's act: document type, number suffix and who issues it (None: the commune).
 DOCUMENTS = {
@@ -92,29 +90,30 @@ WOMEN = ["Thị Lan", "Thị Hoa", "Thị Mai", "Thị Hương", "Thị Nga", "T
 
 # (land use, share, smallest and largest parcel in m²)
 LAND_USES = [
-    (LandUse.LUC, 20, 300, 2000),
-    (LandUse.HNK, 12, 300, 2500),
-    (LandUse.BHK, 5, 300, 1500),
-    (LandUse.CLN, 18, 400, 4000),
-    (LandUse.RSX, 25, 1000, 5000),
-    (LandUse.NTS, 5, 200, 1200),
-    (LandUse.ONT, 10, 80, 300),
+    ("LUC", 20, 300, 2000),
+    ("HNK", 12, 300, 2500),
+    ("BHK", 5, 300, 1500),
+    ("CLN", 18, 400, 4000),
+    ("RSX", 25, 1000, 5000),
+    ("NTS", 5, 200, 1200),
+    ("ONT", 10, 80, 300),
 ]
-AGRICULTURAL = {LandUse.LUC, LandUse.HNK, LandUse.BHK, LandUse.CLN, LandUse.RSX, LandUse.NTS}
 # Compensation price per m², VND (invented, of a plausible order for rural Lạng Sơn).
 LAND_PRICE = {
-    LandUse.LUC: 65_000,
-    LandUse.HNK: 60_000,
-    LandUse.BHK: 60_000,
-    LandUse.CLN: 62_000,
-    LandUse.RSX: 18_000,
-    LandUse.NTS: 55_000,
-    LandUse.ONT: 1_800_000,
-    LandUse.NTD: 0,
+    "LUC": 65_000,
+    "HNK": 60_000,
+    "BHK": 60_000,
+    "CLN": 62_000,
+    "RSX": 18_000,
+    "NTS": 55_000,
+    "ONT": 1_800_000,
+    "NTD": 0,
 }
+# A residential parcel larger than this also holds garden land (CLN): "ONT 150; CLN 230".
+RESIDENTIAL_PLOT_M2 = Decimal(150)
 LAND_ORIGINS = {
     "farm": ["Nhà nước giao đất nông nghiệp theo Nghị định 64/CP", "Nhận chuyển nhượng", "Thừa kế",
              "Khai hoang, sử dụng ổn định trước 01/7/2004"],
-    LandUse.RSX: ["Nhà nước giao đất lâm nghiệp", "Nhận chuyển nhượng", "Thừa kế"],
-    LandUse.ONT: ["Được công nhận quyền sử dụng đất", "Nhận chuyển nhượng", "Thừa kế"],
+    "RSX": ["Nhà nước giao đất lâm nghiệp", "Nhận chuyển nhượng", "Thừa kế"],
+    "ONT": ["Được công nhận quyền sử dụng đất", "Nhận chuyển nhượng", "Thừa kế"],
 }  # fmt: skip

@@ -44,6 +44,24 @@ def text(value, *, max_length=None):
     return result
 
 
+def id_number(value, *, max_length):
+    """An ID number's cell as found, to be checked for its case's kind (clearance.identity).
+
+    A number cell stays a number: the zeros it lost at its start are for that check to
+    explain, not for text() to hide. Text is NFC and stripped, and may not exceed max_length
+    once its spaces are taken out.
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    result = text(value)
+    if len(_SPACES.sub("", result)) > max_length:
+        raise CellError(
+            _("Too long: %(length)d characters, at most %(max)d.") % {"length": len(result), "max": max_length},
+            "too_long",
+        )
+    return result
+
+
 def decimal(value, *, places):
     """A number: 1.234,5 (Vietnamese), 1234,5 or 1234.5; "1.234" is one thousand two hundred and thirty-four."""
     if isinstance(value, bool):

@@ -20,7 +20,7 @@ GUIDE_SHEET = "Hướng dẫn"
 class Column:
     key: str
     header: str
-    kind: str  # text, int, decimal, choice, assets
+    kind: str  # text, int, decimal, choice, assets, land_uses, id_number
     required: bool
     help: str
     example: str
@@ -31,6 +31,11 @@ class Column:
     @property
     def folded(self):
         return fold(self.header)
+
+    @property
+    def is_text(self):
+        """Written as a text cell ("@"): Excel then keeps leading zeros and never makes a date of it."""
+        return self.kind in ("text", "id_number")
 
 
 def _max(model, field):
@@ -96,9 +101,11 @@ PARCEL_COLUMNS = [
     Column("kind", "Loại đối tượng", "choice", True, _words(CASE_KIND_WORDS), "hộ gia đình", per_case=True),
     Column("name", "Họ tên / tên tổ chức", "text", True, "Viết đủ dấu tiếng Việt.", "Hộ bà Hoàng Thị Mai",
            _max(Case, "name"), per_case=True),
-    Column("id_number", "Số CCCD", "text", False,
-           "Số căn cước của chủ hộ; ô định dạng văn bản để giữ số 0 ở đầu.", "020185001234",
-           _max(Case, "id_number"), per_case=True),
+    Column("id_number", "Số CCCD", "id_number", False,
+           "Hộ gia đình, cá nhân: số căn cước (CCCD) 12 chữ số của chủ hộ, hoặc CMND cũ 9 chữ số; tổ chức: mã số "
+           "thuế 10 chữ số (đơn vị phụ thuộc: 10 + 3, ví dụ 4900123456-001); cộng đồng: để trống hoặc một trong các "
+           "số trên. Định dạng cột là Văn bản để giữ số 0 ở đầu; số đã mất số 0 hoặc hiện dạng 2,01851E+10 bị từ chối.",
+           "020185001234", _max(Case, "id_number"), per_case=True),
     Column("address", "Địa chỉ", "text", False, "Địa chỉ thường trú.",
            "Thôn Đồng Bụt, xã Hồ Sơn, huyện Hữu Lũng", _max(Case, "address"), per_case=True),
     Column("village", "Thôn", "text", False, "Thôn, bản, khu phố.", "Thôn Đồng Bụt", _max(Case, "village"),
@@ -118,8 +125,10 @@ PARCEL_COLUMNS = [
            "Lớn hơn 0, tối đa 1 chữ số thập phân; viết 1.234,5 hoặc 1234.5.", "1.234,5", decimal_places=1),
     Column("recovered_area_m2", "Diện tích thu hồi (m²)", "decimal", True,
            "Lớn hơn 0 và không quá diện tích thửa.", "800", decimal_places=1),
-    Column("land_use_code", "Loại đất", "choice", True, "Mã loại đất: " + ", ".join(LandParcel.LandUse.values) + ".",
-           "LUC"),
+    Column("land_use_code", "Loại đất", "land_uses", True,
+           "Mã loại đất như trên giấy chứng nhận hoặc bản đồ địa chính (mã năm 2024 hoặc mã cũ; danh sách ở cuối "
+           "trang này). Thửa có nhiều loại đất: ghi từng mã với diện tích của nó, tổng bằng diện tích thửa, "
+           "ví dụ “ONT 200; CLN 250”.", "LUC"),
     Column("land_origin", "Nguồn gốc đất", "text", False, "Ví dụ: Nhà nước giao đất không thu tiền.",
            "Nhà nước giao đất không thu tiền", _max(LandParcel, "land_origin")),
     Column("certificate_no", "Số GCN", "text", False, "Số giấy chứng nhận quyền sử dụng đất.", "CH 01234",

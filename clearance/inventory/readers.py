@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_MAX_ROWS = 20_000
 # Blank rows between data rows are skipped, but not without end.
 BLANK_ROW_ALLOWANCE = 1_000
+_ZERO_PADDED = re.compile(r"^0+$")  # a number format that shows leading zeros: 000000000000
 
 
 def max_rows():
@@ -100,7 +101,10 @@ def _map_headers(sheet, header_row, columns):
 
 
 def _rows(sheet, numbered_rows, columns, *, optional=False):
-    """SourceRows of one sheet; the first non-blank row holds the headers."""
+    """SourceRows of one sheet, the ignored headers, the headers as written and the columns' places.
+
+    The first non-blank row holds the headers.
+    """
     limit = max_rows()
     positions = None
     rows, ignored, headers = [], [], {}
@@ -120,9 +124,9 @@ def _rows(sheet, numbered_rows, columns, *, optional=False):
             _refuse_rows(sheet, limit)
     if positions is None:
         if optional:
-            return [], [], {}
+            return [], [], {}, {}
         raise ImportRefused(_("Sheet “%(sheet)s” is empty: it has no header row.") % {"sheet": sheet}, "no_header")
-    return rows, ignored, headers
+    return rows, ignored, headers, positions
 
 
 def _refuse_rows(sheet, limit):
@@ -160,13 +164,14 @@ def _read_xlsx(data):
                 )
             parcel_name = others[0]
         table = Table(file_format="xlsx")
-        table.parcel_rows, ignored, table.parcel_headers = _rows(
+        table.parcel_rows, ignored, table.parcel_headers, positions = _rows(
             parcel_name, _numbered(workbook[parcel_name]), PARCEL_COLUMNS
         )
+        _id_numbers_as_shown(workbook[parcel_name], table.parcel_rows, positions.get("id_number"))
         table.ignored_columns += [f"{parcel_name}: {name}" for name in ignored]
         asset_name = sheets.get(header_key(ASSET_SHEET))
         if asset_name is not None:
-            table.asset_rows, ignored, table.asset_headers = _rows(
+            table.asset_rows, ignored, table.asset_headers, _positions = _rows(
                 asset_name, _numbered(workbook[asset_name]), ASSET_COLUMNS, optional=True
             )
             table.ignored_columns += [f"{asset_name}: {name}" for name in ignored]
@@ -188,6 +193,33 @@ def _numbered(worksheet):
     return enumerate(worksheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1)
 
 
+def _id_numbers_as_shown(worksheet, rows, index):
+    """An ID number in a number cell formatted with zeros ("000000000000") becomes the digits the cell shows.
+
+    Such a cell shows the leading zeros its value has lost, so the shown digits are what was
+    typed; any other number cell is left as it is, for the ID check to refuse. Reading cell
+    formats costs a second pass over the sheet, so only a sheet with such cells pays for it.
+    """
+    numbered = {row.number: row for row in rows if _is_number(row.values.get("id_number"))}
+    if index is None or not numbered:
+        return
+    first, last = min(numbered), max(numbered)
+    column = index + 1
+    cells = worksheet.iter_rows(min_row=first, max_row=last, min_col=column, max_col=column)
+    for number, (cell,) in enumerate(cells, start=first):
+        row = numbered.get(number)
+        shown = getattr(cell, "number_format", None) or ""
+        if row is None or not _ZERO_PADDED.match(shown):
+            continue
+        digits = str(int(row.values["id_number"]))
+        if len(shown) > len(digits):
+            row.values["id_number"] = digits.zfill(len(shown))
+
+
+def _is_number(value):
+    return isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer()
+
+
 def _read_csv(data):
     text = decode_csv(data)
     first_line = text.split("\n", 1)[0]
@@ -196,7 +228,7 @@ def _read_csv(data):
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         numbered = ((number, row[:MAX_COLUMNS]) for number, row in enumerate(reader, start=1))
-        rows, ignored, headers = _rows(PARCEL_SHEET, numbered, [*PARCEL_COLUMNS, CSV_ASSETS_COLUMN])
+        rows, ignored, headers, _positions = _rows(PARCEL_SHEET, numbered, [*PARCEL_COLUMNS, CSV_ASSETS_COLUMN])
     except csv.Error as error:
         raise ImportRefused(_("The CSV file cannot be read: %(reason)s.") % {"reason": error}, "csv_syntax") from error
     for row in rows:

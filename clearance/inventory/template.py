@@ -17,6 +17,7 @@ from clearance.inventory.columns import (
     STRUCTURE_LABEL,
     STRUCTURE_WORDS,
 )
+from clearance.land_use import Group, format_uses, nomenclature
 from clearance.models import Asset, LandParcel
 
 GUIDE_RULES = [
@@ -33,7 +34,16 @@ GUIDE_RULES = [
     "Tệp CSV: chỉ một bảng thửa đất, mã UTF-8, phân cách bằng dấu phẩy hoặc dấu chấm phẩy; tài sản ghi ở cột "
     "“Tài sản”.",
 ]
-KIND_NAMES = {"text": "chữ", "int": "số nguyên", "decimal": "số", "choice": "chọn một", "assets": "danh sách"}
+KIND_NAMES = {
+    "text": "chữ",
+    "int": "số nguyên",
+    "decimal": "số",
+    "choice": "chọn một",
+    "assets": "danh sách",
+    "land_uses": "mã loại đất",
+    "id_number": "dãy số, ô văn bản",
+}
+GROUP_WORDS = {Group.AGRICULTURAL: "nông nghiệp", Group.NON_AGRICULTURAL: "phi nông nghiệp", Group.UNUSED: "chưa sử dụng"}
 DATA_ROWS = 5000  # rows that get drop-down lists in the template
 
 
@@ -62,7 +72,7 @@ def parcel_row(parcel):
         "parcel_no": parcel.parcel_no,
         "area_m2": _number(parcel.area_m2),
         "recovered_area_m2": _number(parcel.recovered_area_m2),
-        "land_use_code": parcel.land_use_code,
+        "land_use_code": format_uses((use.land_use_code, use.area_m2) for use in parcel.uses.all()),
         "land_origin": parcel.land_origin,
         "certificate_no": parcel.certificate_no,
     }
@@ -84,6 +94,7 @@ def export_rows(cases):
     parcels = (
         LandParcel.objects.filter(case__in=cases)
         .select_related("case__unit", "sheet_unit")
+        .prefetch_related("uses")
         .order_by("case__code", "sheet_unit__code", "map_sheet_no", "parcel_no")
     )
     codes = {case.pk: case.code for case in cases}
@@ -108,7 +119,7 @@ def build_xlsx(parcel_rows=(), asset_rows=()):
         for index, column in enumerate(columns, start=1):
             letter = get_column_letter(index)
             sheet.column_dimensions[letter].width = max(12, min(40, len(column.header) + 4))
-            if column.kind == "text":
+            if column.is_text:
                 # Text cells keep leading zeros (ID numbers) and are never turned into dates.
                 sheet.column_dimensions[letter].number_format = "@"
             if column.key in choices:
@@ -120,7 +131,7 @@ def build_xlsx(parcel_rows=(), asset_rows=()):
             sheet.append([row.get(column.key) for column in columns])
         if rows:
             for index, column in enumerate(columns, start=1):
-                if column.kind == "text":
+                if column.is_text:
                     for (cell,) in sheet.iter_rows(min_row=2, max_row=len(rows) + 1, min_col=index, max_col=index):
                         cell.number_format = "@"
 
@@ -134,7 +145,6 @@ def build_xlsx(parcel_rows=(), asset_rows=()):
             "kind": list(CASE_KIND_LABEL.values()),
             "unit_structure": list(STRUCTURE_WORDS),
             "sheet_unit_structure": list(STRUCTURE_WORDS),
-            "land_use_code": LandParcel.LandUse.values,
         },
     )
     data_sheet(
@@ -159,6 +169,14 @@ def build_xlsx(parcel_rows=(), asset_rows=()):
                           column.example])  # fmt: skip
     guide.append([])
     guide.append(["Loại đối tượng: " + " / ".join(CASE_KIND_WORDS)])
+    guide.append([])
+    guide.append(["Mã loại đất"])
+    guide.cell(guide.max_row, 1).font = bold
+    guide.append(["Mã", "Nhóm đất", "Mã hiện hành", "Tên loại đất"])
+    for cell in guide[guide.max_row]:
+        cell.font = bold
+    for use in nomenclature().values():
+        guide.append([use.code, GROUP_WORDS[use.group], use.maps_to or "", use.name_vi])
     guide.column_dimensions["A"].width = 30
     guide.column_dimensions["D"].width = 80
     guide.column_dimensions["E"].width = 30

@@ -17,7 +17,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from clearance import rules
-from clearance.models import Case, Complaint, Payment, Stage, StageEvent
+from clearance.land_use import is_non_agricultural
+from clearance.models import Case, Complaint, LandParcelUse, Payment, Stage, StageEvent
+from zones.workdays import work_calendar
 
 # Fields every save changes, or that only mirror others: not worth showing as a change.
 QUIET_FIELDS = ["updated_at", "search_text", "version"]
@@ -50,7 +52,8 @@ def recorded_acts(case):
 
 
 def has_non_agricultural_land(case):
-    return rules.is_non_agricultural(case.parcels.values_list("land_use_code", flat=True))
+    """Whether any use of any of the case's parcels is non-agricultural (the 180-day notice)."""
+    return is_non_agricultural(LandParcelUse.objects.filter(parcel__case=case).values_list("land_use_code", flat=True))
 
 
 @dataclass
@@ -117,13 +120,13 @@ def _lock(case_id, expected_version):
     return case
 
 
-def _refuse(refusals, *, date_field, stage_field=NON_FIELD_ERRORS):
+def _refuse(refusals, *, date_field, stage_field=NON_FIELD_ERRORS, time_field=NON_FIELD_ERRORS):
     """Turn the rules' refusals into one ValidationError keyed by form field."""
     if not refusals:
         return
     errors = defaultdict(list)
     for refusal in refusals:
-        key = {"date": date_field, "stage": stage_field}.get(refusal.field, NON_FIELD_ERRORS)
+        key = {"date": date_field, "stage": stage_field, "time": time_field}.get(refusal.field, NON_FIELD_ERRORS)
         errors[key].append(refusal.message)
     raise ValidationError(dict(errors))
 
@@ -140,11 +143,12 @@ def _bump(case, *, user, reason):
     _save(case, user=user, reason=reason)
 
 
-def _stage_event(case, *, kind, happened_on, doc_type, doc_number, doc_date, doc_issuer, reason):
+def _stage_event(case, *, kind, happened_on, doc_type, doc_number, doc_date, doc_issuer, reason, start_time=None):
     event = StageEvent(
         case=case,
         kind=kind,
         happened_on=happened_on,
+        start_time=start_time,
         doc_type=doc_type,
         doc_number=doc_number,
         doc_date=doc_date or happened_on,
@@ -204,6 +208,7 @@ def case_record_event(
     expected_version,
     kind,
     happened_on,
+    start_time=None,
     doc_type,
     doc_number,
     doc_date=None,
@@ -211,9 +216,13 @@ def case_record_event(
     user,
     reason,
 ):
-    """Record a side event (compulsory inventory, enforcement, resettlement); the stage stays."""
+    """Record a side event (compulsory inventory, enforcement, resettlement); the stage stays.
+
+    An enforcement is checked against the working-day calendar (Tết, days off, holidays) and its start time.
+    """
     if kind not in rules.SIDE_EVENTS:
         raise ValueError(f"{kind!r} is not a side event")
+    calendar = work_calendar(rules.calendar_years(happened_on)) if kind == StageEvent.Kind.ENFORCEMENT else None
     case = _lock(case_id, expected_version)
     refusals = rules.check_side_event(
         current=case.stage,
@@ -221,12 +230,15 @@ def case_record_event(
         kind=kind,
         happened_on=happened_on,
         today=timezone.localdate(),
+        calendar=calendar,
+        start_time=start_time,
     )
-    _refuse(refusals, date_field="happened_on", stage_field="kind")
+    _refuse(refusals, date_field="happened_on", stage_field="kind", time_field="start_time")
     event = _stage_event(
         case,
         kind=kind,
         happened_on=happened_on,
+        start_time=start_time,
         doc_type=doc_type,
         doc_number=doc_number,
         doc_date=doc_date,

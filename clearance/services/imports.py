@@ -9,6 +9,7 @@ transaction, with the rows it touches locked, and writes every row or none.
 import hashlib
 import posixpath
 import unicodedata
+from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -19,7 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from clearance.inventory import ImportRefused, check_file, read_table, validate
 from clearance.inventory.validation import CASE_FIELDS, PARCEL_FIELDS
-from clearance.models import Asset, Case, InventoryImport, LandParcel
+from clearance.models import Asset, Case, InventoryImport, LandParcel, LandParcelUse
 from zones.access import scope_for
 from zones.models import Phase
 
@@ -169,9 +170,32 @@ def _write(plan, *, user, reason):
         new_parcels.append(parcel)
     bulk_create_with_history(new_parcels, LandParcel, **history)
     bulk_update_with_history(plan.changed_parcels, LandParcel, fields=PARCEL_FIELDS, **history)
+    _write_uses(plan.parcel_uses, user=user, reason=reason, history=history)
     new_assets = []
     for asset, code in plan.new_assets:
         asset.case = plan.case_by_code[code]
         new_assets.append(asset)
     bulk_create_with_history(new_assets, Asset, **history)
     bulk_update_with_history(plan.changed_assets, Asset, fields=["quantity"], **history)
+
+
+def _write_uses(parcel_uses, *, user, reason, history):
+    """Each listed parcel's uses become the given ones: kept, resized, added or removed."""
+    stored = defaultdict(dict)
+    for use in LandParcelUse.objects.filter(parcel__in=[p for p, _uses in parcel_uses if p.pk]):
+        stored[use.parcel_id][use.land_use_code] = use
+    new, resized = [], []
+    for parcel, uses in parcel_uses:
+        old = stored.pop(parcel.pk, {}) if parcel.pk else {}
+        for code, area in uses:
+            use = old.pop(code, None)
+            if use is None:
+                new.append(LandParcelUse(parcel=parcel, land_use_code=code, area_m2=area))
+            elif use.area_m2 != area:
+                use.area_m2 = area
+                resized.append(use)
+        for use in old.values():
+            use._history_user, use._change_reason = user, reason
+            use.delete()
+    bulk_update_with_history(resized, LandParcelUse, fields=["area_m2"], **history)
+    bulk_create_with_history(new, LandParcelUse, **history)

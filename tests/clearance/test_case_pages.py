@@ -222,7 +222,7 @@ def test_case_page_shows_parcels_assets_documents_and_money(logged_in_client, pa
     assert "1.000 m²" in html and "900,5 m²" in html
     assert "1.900,5 m²" in html  # parcels total
     assert "1.500 m²" in html  # recovered total
-    assert "LUC – đất chuyên trồng lúa nước" in html
+    assert "LUC – Đất chuyên trồng lúa" in html
     assert "Mồ mả" in html and "Mộ đất" in html
     assert "1234/QĐ-UBND" in html and "12/08/2024" in html and "UBND huyện Hữu Lũng" in html
     assert "150.000.000 ₫" in html  # compensation total and payments total

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from clearance.models import Case, Complaint, InventoryImport, LandParcel, ResettlementPlot, StageEvent
+from clearance.models import Case, Complaint, InventoryImport, LandParcel, LandParcelUse, ResettlementPlot, StageEvent
 from tests.constraints import (
     accepted,
     assert_database_rejects_then_accepts,
@@ -19,6 +19,7 @@ from tests.factories import (
     CommuneFactory,
     CompensationItemFactory,
     LandParcelFactory,
+    LandParcelUseFactory,
     PaymentFactory,
     PhaseFactory,
     ProgressReportFactory,
@@ -61,6 +62,13 @@ def _previewed_import():
 
 # (constraint, factory, bad values, good boundary values). The parcel factory makes 1000 m², 800 recovered.
 CHECKS = [
+    pytest.param(
+        "landparceluse_area_positive",
+        LandParcelUseFactory,
+        {"area_m2": D("0")},
+        {"area_m2": D("0.1")},
+        id="land use area zero",
+    ),
     pytest.param(
         "landparcel_area_positive",
         LandParcelFactory,
@@ -253,13 +261,21 @@ def test_one_parcel_per_commune_sheet_and_number():
         "parcel_no": 345,
         "area_m2": D("500"),
         "recovered_area_m2": D("500"),
-        "land_use_code": LandParcel.LandUse.CLN,
     }
 
     # Sheet numbering restarts in every commune: sheet 12 parcel 345 exists in each.
     accepted(LandParcel, sheet_unit=CommuneFactory(), **values)
     accepted(LandParcel, sheet_unit=parcel.sheet_unit, **(values | {"parcel_no": 346}))
     rejected(LandParcel, sheet_unit=parcel.sheet_unit, **values)
+
+
+@pytest.mark.django_db
+def test_a_parcel_lists_each_land_use_once():
+    parcel = LandParcelFactory(land_use_code="ONT")
+
+    accepted(LandParcelUse, parcel=parcel, land_use_code="CLN", area_m2=D("10"))
+    accepted(LandParcelUse, parcel=LandParcelFactory(), land_use_code="ONT", area_m2=D("10"))
+    rejected(LandParcelUse, parcel=parcel, land_use_code="ONT", area_m2=D("10"))
 
 
 @pytest.mark.django_db
@@ -290,6 +306,7 @@ def test_plot_number_is_unique_per_resettlement_area():
 
 
 UNIQUE_TESTED = {
+    "landparceluse_unique_parcel_code",
     "landparcel_unique_commune_sheet_parcel",
     "case_unique_phase_code",
     "stageevent_unique_case_kind",

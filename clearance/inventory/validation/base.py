@@ -1,5 +1,6 @@
 """The validator's groundwork: reading one cell, reporting an error on it, shared helpers."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from clearance.inventory import cells
@@ -13,9 +14,8 @@ from clearance.inventory.columns import (
     STRUCTURE_WORDS,
 )
 from clearance.inventory.validation.results import RowError
-from clearance.models import LandParcel
+from clearance.land_use import parse_land_uses
 
-LAND_USE_WORDS = {code: code for code in LandParcel.LandUse.values}
 COLUMNS = {column.key: column for column in PARCEL_COLUMNS}
 ASSET_COLUMNS_BY_KEY = {column.key: column for column in ASSET_COLUMNS}
 INVALID = object()
@@ -46,21 +46,27 @@ class CellChecks:
         try:
             if column.kind == "text":
                 return cells.text(raw, max_length=column.max_length)
+            if column.kind == "id_number":
+                return cells.id_number(raw, max_length=column.max_length)  # checked per case, for its kind
             if column.kind == "int":
                 return cells.whole_number(raw)
             if column.kind == "decimal":
                 return cells.decimal(raw, places=column.decimal_places)
             if column.kind == "assets":
                 return cells.text(raw)
+            if column.kind == "land_uses":
+                return parse_land_uses(cells.text(raw))
             words = {
                 "kind": CASE_KIND_WORDS if column in PARCEL_COLUMNS else ASSET_KIND_WORDS,
                 "unit_structure": STRUCTURE_WORDS,
                 "sheet_unit_structure": STRUCTURE_WORDS,
-                "land_use_code": LAND_USE_WORDS,
             }[column.key]
             return cells.word(raw, words)
         except cells.CellError as problem:
             self.error(row, column, raw, problem.message, problem.code)
+            return INVALID
+        except ValidationError as problem:
+            self.error(row, column, raw, problem.messages[0], problem.code)
             return INVALID
 
 

@@ -2,12 +2,15 @@
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from clearance.identity import normalize_id_number
 from clearance.inventory import cells
 from clearance.inventory.columns import CASE_KIND_LABEL, CSV_ASSETS_COLUMN, PARCEL_COLUMNS, STRUCTURE_LABEL
 from clearance.inventory.validation.base import COLUMNS, INVALID, _plain_text
+from clearance.land_use import format_uses, uses_with_areas
 from clearance.models import Case
 from zones.models import AdminUnit
 
@@ -20,6 +23,7 @@ class _CaseData:
     unit: AdminUnit | None = None
     case: Case | None = None  # existing, or the new one
     valid: bool = True
+    id_cells: list = field(default_factory=list)  # (row, "Số CCCD" cell): read once the case's kind is known
 
 
 class CaseChecks:
@@ -41,23 +45,12 @@ class CaseChecks:
                 if value is INVALID:
                     data.valid = False
                     continue
-                if key not in data.values:
-                    data.values[key] = (value, row.number)
-                elif data.values[key][0] != value:
-                    first_value, first_row = data.values[key]
-                    self.error(
-                        row,
-                        column,
-                        value if key != "unit_structure" else STRUCTURE_LABEL[value],
-                        _(
-                            "Case %(code)s has a different value on row %(row)d (“%(other)s”): "
-                            "a case's cells must agree."
-                        )
-                        % {"code": code, "row": first_row, "other": self.shown(key, first_value)},
-                        "case_conflict",
-                    )
-                    data.valid = False
+                if key == "id_number":
+                    data.id_cells.append((row, value))
+                    continue
+                self.case_value(data, row, column, value)
         for data in cases.values():
+            self.read_id_number(data)
             first = data.rows[0]
             for key in ("kind", "name", "unit_code"):
                 if key not in data.values and all(self.raw_blank(row, key) for row in data.rows):
@@ -70,6 +63,39 @@ class CaseChecks:
                 )
                 data.valid = data.valid and data.unit is not None
         return cases
+
+    def case_value(self, data, row, column, value):
+        """Keep the case's value of a column from its first row; a later row that differs is an error."""
+        key = column.key
+        if key not in data.values:
+            data.values[key] = (value, row.number)
+        elif data.values[key][0] != value:
+            first_value, first_row = data.values[key]
+            self.error(
+                row,
+                column,
+                value if key != "unit_structure" else STRUCTURE_LABEL[value],
+                _("Case %(code)s has a different value on row %(row)d (“%(other)s”): a case's cells must agree.")
+                % {"code": data.code, "row": first_row, "other": self.shown(key, first_value)},
+                "case_conflict",
+            )
+            data.valid = False
+
+    def read_id_number(self, data):
+        """Each row's "Số CCCD" read for the case's kind (clearance.identity); an error on each bad row.
+
+        A kind missing or wrong on the file accepts any of the shapes; that row has its own error.
+        """
+        kind = data.values.get("kind", (None,))[0]
+        column = COLUMNS["id_number"]
+        for row, raw in data.id_cells:
+            try:
+                number = normalize_id_number(raw, kind=kind)
+            except ValidationError as error:
+                self.error(row, column, raw, error.messages[0], error.code)
+                data.valid = False
+                continue
+            self.case_value(data, row, column, number)
 
     def raw_blank(self, row, key):
         return cells.is_blank(row.values.get(key))
@@ -170,6 +196,13 @@ class CaseChecks:
                     "recovered_exceeds_area",
                 )
                 problems = True
+            uses = values["land_use_code"]
+            if uses not in (None, INVALID) and area not in (None, INVALID) and area > 0:
+                try:
+                    values["land_use_code"] = uses_with_areas(uses, parcel_area_m2=area)
+                except ValidationError as problem:
+                    self.error(row, COLUMNS["land_use_code"], format_uses(uses), problem.messages[0], problem.code)
+                    problems = True
             for key in ("map_sheet_no", "parcel_no"):
                 if values[key] not in (None, INVALID) and values[key] < 1:
                     self.error(row, COLUMNS[key], values[key], _("Numbered from 1."), "not_positive")

@@ -4,7 +4,8 @@ from django.utils.translation import gettext as _
 
 from clearance.inventory.validation.base import COLUMNS, _apply
 from clearance.inventory.validation.results import SampleRow
-from clearance.models import Case, LandParcel
+from clearance.land_use import format_uses
+from clearance.models import Case, LandParcel, LandParcelUse
 
 SAMPLE_SIZE = 20
 
@@ -49,10 +50,10 @@ class Planning:
                 continue
             key = (sheet_unit.pk, values["map_sheet_no"], values["parcel_no"])
             parcel = existing.get(key)
+            uses = values["land_use_code"]
             wanted = {
                 "area_m2": values["area_m2"],
                 "recovered_area_m2": values["recovered_area_m2"],
-                "land_use_code": values["land_use_code"],
                 "land_origin": values["land_origin"],
                 "certificate_no": values["certificate_no"],
             }
@@ -64,6 +65,7 @@ class Planning:
                     **{k: "" if v is None else v for k, v in wanted.items()},
                 )
                 self.plan.new_parcels.append((parcel, data.code))
+                self.plan.parcel_uses.append((parcel, uses))
                 self.plan.parcels.create += 1
                 self.sample(row, data, sheet_unit, values, _("create"), [])
                 continue
@@ -79,6 +81,9 @@ class Planning:
                 self.error(row, COLUMNS["parcel_no"], values["parcel_no"], message, "parcel_taken")
                 continue
             changes = _apply(parcel, wanted)
+            if {u.land_use_code: u.area_m2 for u in parcel.uses.all()} != dict(uses):
+                self.plan.parcel_uses.append((parcel, uses))
+                changes.append(str(LandParcelUse._meta.get_field("land_use_code").verbose_name))
             if changes:
                 self.plan.changed_parcels.append(parcel)
                 self.plan.parcels.update += 1
@@ -92,7 +97,7 @@ class Planning:
             return {}
         queryset = LandParcel.objects.filter(
             sheet_unit_id__in={k[0] for k in keys}, map_sheet_no__in={k[1] for k in keys}
-        ).select_related("case__phase__zone")
+        ).select_related("case__phase__zone").prefetch_related("uses")
         if self.lock:
             queryset = queryset.select_for_update(of=("self",))
         return {
@@ -114,7 +119,7 @@ class Planning:
                 parcel_no=values["parcel_no"],
                 area_m2=values["area_m2"],
                 recovered_area_m2=values["recovered_area_m2"],
-                land_use_code=values["land_use_code"],
+                land_use_code=format_uses(values["land_use_code"]),
                 action=action,
                 changes=changes,
             )

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 # The fields applying may change on a stored case or parcel.
 CASE_FIELDS = ["unit", "kind", "name", "id_number", "address", "village"]
-PARCEL_FIELDS = ["area_m2", "recovered_area_m2", "land_use_code", "land_origin", "certificate_no"]
+PARCEL_FIELDS = ["area_m2", "recovered_area_m2", "land_origin", "certificate_no"]
 
 
 @dataclass
@@ -44,7 +44,7 @@ class SampleRow:
     parcel_no: int
     area_m2: object
     recovered_area_m2: object
-    land_use_code: str
+    land_use_code: str  # the uses as a file writes them: "LUC", "ONT 200; CLN 250"
     action: str
     changes: list
 
@@ -66,6 +66,7 @@ class ImportPlan:
     changed_cases: list = field(default_factory=list)
     new_parcels: list = field(default_factory=list)  # (LandParcel without case, case code)
     changed_parcels: list = field(default_factory=list)
+    parcel_uses: list = field(default_factory=list)  # (LandParcel, [(code, area_m2)]): new parcels, changed uses
     new_assets: list = field(default_factory=list)  # (Asset without case, case code)
     changed_assets: list = field(default_factory=list)
 
