@@ -9,8 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from clearance.land_use import Group, format_uses, nomenclature, parse_land_uses, uses_with_areas
-from clearance.services.parcels import parcel_set_uses
-
 from clearance.models import (
     Asset,
     Case,
@@ -24,7 +22,7 @@ from clearance.models import (
     ResettlementPlot,
     StageEvent,
 )
-
+from clearance.services.parcels import parcel_set_uses
 
 # The history's change reason of what the admin writes through a form's extra field.
 ADMIN_REASON = "admin"
@@ -41,7 +39,16 @@ class LandParcelForm(forms.ModelForm):
 
     class Meta:
         model = LandParcel
-        fields = "__all__"
+        fields = [
+            "case",
+            "sheet_unit",
+            "map_sheet_no",
+            "parcel_no",
+            "area_m2",
+            "recovered_area_m2",
+            "land_origin",
+            "certificate_no",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,7 +142,8 @@ class CaseAdmin(SimpleHistoryAdmin):
         super().save_formset(request, form, formset, change)
         if formset.model is LandParcel:
             for parcel_form in formset.forms:
-                if parcel_form.has_changed() and parcel_form.instance.pk and not formset._should_delete_form(parcel_form):
+                deleted = formset._should_delete_form(parcel_form)
+                if parcel_form.has_changed() and parcel_form.instance.pk and not deleted:
                     parcel_form.save_uses(request.user, ADMIN_REASON)
 
 

@@ -6,18 +6,16 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from clearance.exports import XLSX_HECTARES_FORMAT, NumberColumn
 from zones.models import Qualifier
-from zones.templatetags.lsip_format import ha, num, pct, qualified, source_date, vnd
+from zones.templatetags.lsip_format import ha, m2_as_ha, num, pct, qualified, source_date, vnd
+from zones.units import m2_to_ha, round_ha
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
 
 
 def _phase_label(phase):
     return _("%(zone)s – phase %(number)s") % {"zone": phase.zone.name, "number": phase.number}
-
-
-def _rounded_ha(m2_value):
-    return round(m2_value / 10000, 2)
 
 
 class BreakdownTable(tables.Table):
@@ -29,13 +27,23 @@ class BreakdownTable(tables.Table):
     label = tables.Column(verbose_name=_("Area"), accessor="label")
     recorded = tables.Column(verbose_name=_("Recorded under"), accessor="recorded", orderable=False)
     cases = tables.Column(verbose_name=_("Affected cases"), accessor="figures__cases", attrs=NUM)
-    area = tables.Column(verbose_name=_("Area to recover (ha)"), accessor="figures__area_m2", attrs=NUM)
+    area = NumberColumn(
+        verbose_name=_("Area to recover (ha)"),
+        accessor="figures__area_m2",
+        attrs=NUM,
+        number_format=XLSX_HECTARES_FORMAT,
+    )
     counted = tables.Column(verbose_name=_("Counted"), accessor="figures__counted", attrs=NUM)
     approved = tables.Column(verbose_name=_("Plans approved"), accessor="figures__approved", attrs=NUM)
     paid = tables.Column(verbose_name=_("Paid (cases)"), accessor="figures__paid", attrs=NUM)
     paid_vnd = tables.Column(verbose_name=_("Paid (VND)"), accessor="figures__paid_vnd", attrs=NUM)
     handed_over = tables.Column(verbose_name=_("Handed over (cases)"), accessor="figures__handed_over", attrs=NUM)
-    handed_over_ha = tables.Column(verbose_name=_("Handed over (ha)"), accessor="figures__handed_over_m2", attrs=NUM)
+    handed_over_ha = NumberColumn(
+        verbose_name=_("Handed over (ha)"),
+        accessor="figures__handed_over_m2",
+        attrs=NUM,
+        number_format=XLSX_HECTARES_FORMAT,
+    )
     handed_over_pct = tables.Column(
         verbose_name=_("Handed over (share of area)"), accessor="figures__handed_over_area_pct", attrs=NUM
     )
@@ -87,11 +95,13 @@ class BreakdownTable(tables.Table):
     value_counted = value_approved = value_paid = value_handed_over = value_paid_vnd = value_cases
     value_handed_over_pct = value_cases
 
+    # Area columns read the m² (sorting keeps full precision); the page and the export both show
+    # zones.units.m2_to_ha of it, so they cannot disagree.
     def render_area(self, value):
-        return ha(value / 10000)
+        return m2_as_ha(value)
 
     def value_area(self, value):
-        return _rounded_ha(value)
+        return m2_to_ha(value)
 
     render_handed_over_ha = render_area
     value_handed_over_ha = value_area
@@ -111,6 +121,11 @@ class BreakdownTable(tables.Table):
         return record.figures.synthetic
 
 
+def _hectares_row_format(record):
+    """The XLSX format of a reported-vs-registry figure: two decimals on the rows in hectares."""
+    return XLSX_HECTARES_FORMAT if record["comparison"].pair.unit == "ha" else None
+
+
 class ReportCheckTable(tables.Table):
     """One row per figure a unit's latest accepted report gives, beside the registry's."""
 
@@ -121,10 +136,20 @@ class ReportCheckTable(tables.Table):
     reported_on = tables.Column(verbose_name=_("Report as of"), accessor="check__report__reported_on")
     source = tables.Column(verbose_name=_("Source"), accessor="check__report__source__title")
     figure = tables.Column(verbose_name=_("Figure"), accessor="comparison__pair__label")
-    reported = tables.Column(verbose_name=_("Reported"), accessor="comparison__reported", attrs=NUM, orderable=False)
+    reported = NumberColumn(
+        verbose_name=_("Reported"),
+        accessor="comparison__reported",
+        attrs=NUM,
+        orderable=False,
+        number_format=_hectares_row_format,
+    )
     as_of = tables.Column(verbose_name=_("Registry counted up to"), accessor="check__as_of")
-    registered = tables.Column(
-        verbose_name=_("Registry"), accessor="comparison__registered", attrs=NUM, orderable=False
+    registered = NumberColumn(
+        verbose_name=_("Registry"),
+        accessor="comparison__registered",
+        attrs=NUM,
+        orderable=False,
+        number_format=_hectares_row_format,
     )
     agrees = tables.Column(verbose_name=_("Agreement"), accessor="comparison__agrees")
 
@@ -174,7 +199,7 @@ class ReportCheckTable(tables.Table):
         return self._format(value, record)
 
     def value_registered(self, value, record):
-        return round(value, 2) if record["comparison"].pair.unit == "ha" else value
+        return round_ha(value) if record["comparison"].pair.unit == "ha" else value
 
     def render_agrees(self, value):
         if value:

@@ -10,7 +10,9 @@ import codecs
 import csv
 import datetime
 import tempfile
+from decimal import Decimal
 
+import django_tables2 as tables
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone, translation
@@ -31,6 +33,23 @@ CHUNK_SIZE = 2000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_DATE_FORMAT = "DD/MM/YYYY"
 XLSX_DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+# Hectares as zones.units rounds them: two decimals, shown even when they are zeros (0,10 ha, 57,00 ha).
+XLSX_HECTARES_FORMAT = "#,##0.00"
+
+
+class NumberColumn(tables.Column):
+    """A column of figures whose XLSX cells get `number_format` (the CSV has the bare number).
+
+    `number_format` is a format string, or a function of the row's record for a column whose unit
+    changes from row to row (reported beside registered: cases, hectares, VND).
+    """
+
+    def __init__(self, *args, number_format=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.number_format = number_format
+
+    def number_format_for(self, record):
+        return self.number_format(record) if callable(self.number_format) else self.number_format
 
 
 def neutralise(value):
@@ -59,7 +78,7 @@ def export_response(request, table, *, filename):
     full_name = f"{filename}-{timezone.localdate().isoformat()}.{kind}"
     columns = [column for column in table.columns.iterall() if not column.column.exclude_from_export]
     header = [neutralise(force_str(column.header)) for column in columns]
-    rows = _rows(table, [column.name for column in columns])
+    rows = _rows(table, columns)
     if kind == "csv":
         return _csv_response(header, rows, full_name)
     return _xlsx_response(header, rows, full_name)
@@ -72,10 +91,17 @@ def _records(table):
     return iter(data)
 
 
-def _rows(table, names):
+def _rows(table, columns):
+    """Each record as [(value, XLSX number format or None)], one pair per column."""
     for record in _records(table):
         row = BoundRow(record, table=table)
-        yield [neutralise(force_str(row.get_cell_value(name), strings_only=True)) for name in names]
+        yield [
+            (
+                neutralise(force_str(row.get_cell_value(column.name), strings_only=True)),
+                column.column.number_format_for(record) if isinstance(column.column, NumberColumn) else None,
+            )
+            for column in columns
+        ]
 
 
 # --- CSV ----------------------------------------------------------------------------------------
@@ -107,7 +133,7 @@ def _csv_response(header, rows, filename):
             # The byte order mark makes Excel read the file as UTF-8, Vietnamese included.
             yield codecs.BOM_UTF8.decode() + writer.writerow(header)
             for row in rows:
-                yield writer.writerow([_csv_value(value) for value in row])
+                yield writer.writerow([_csv_value(value) for value, _number_format in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -117,7 +143,7 @@ def _csv_response(header, rows, filename):
 # --- XLSX ---------------------------------------------------------------------------------------
 
 
-def _xlsx_cell(sheet, value):
+def _xlsx_cell(sheet, value, number_format=None):
     if isinstance(value, datetime.datetime):
         # Excel has no time zones: the local wall-clock time is what the user saw on the page.
         local = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
@@ -127,6 +153,10 @@ def _xlsx_cell(sheet, value):
     if isinstance(value, datetime.date):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = XLSX_DATE_FORMAT
+        return cell
+    if number_format and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = number_format
         return cell
     if isinstance(value, str):
         # Control characters (pasted from other software) are not allowed in XLSX and would fail the whole file.
@@ -147,7 +177,7 @@ def _xlsx_response(header, rows, filename):
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        sheet.append([_xlsx_cell(sheet, value, number_format) for value, number_format in row])
     file = tempfile.TemporaryFile()
     workbook.save(file)
     file.seek(0)

@@ -17,9 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.formats import number_format
 from django.utils.functional import lazy
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "land_use_codes.json"
 

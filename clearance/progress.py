@@ -17,8 +17,8 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from clearance.models import Asset, CompensationItem, LandParcel, Payment, ResettlementPlot, StageEvent
+from zones.units import m2_to_ha
 
-M2_PER_HA = Decimal(10000)
 Kind = StageEvent.Kind
 
 # Event kind -> the Figures attribute that counts its cases.
@@ -36,7 +36,11 @@ AREA_EVENTS = {Kind.INVENTORY: "counted_m2", Kind.PLAN_APPROVED: "approved_m2", 
 
 @dataclass
 class Figures:
-    """Registry figures for a group of cases. Counts are cases; areas m²; money whole VND."""
+    """Registry figures for a group of cases. Counts are cases; areas m²; money whole VND.
+
+    The `*_ha` properties are what pages and exports show: the m² converted once by zones.units.m2_to_ha
+    (two decimals, half up). Add figures in m² (`add`, `total`), never their hectares.
+    """
 
     cases: int = 0
     synthetic: int = 0
@@ -70,19 +74,19 @@ class Figures:
 
     @property
     def area_ha(self):
-        return self.area_m2 / M2_PER_HA
+        return m2_to_ha(self.area_m2)
 
     @property
     def counted_ha(self):
-        return self.counted_m2 / M2_PER_HA
+        return m2_to_ha(self.counted_m2)
 
     @property
     def approved_ha(self):
-        return self.approved_m2 / M2_PER_HA
+        return m2_to_ha(self.approved_m2)
 
     @property
     def handed_over_ha(self):
-        return self.handed_over_m2 / M2_PER_HA
+        return m2_to_ha(self.handed_over_m2)
 
     @property
     def remaining(self):
@@ -90,7 +94,7 @@ class Figures:
 
     @property
     def remaining_ha(self):
-        return (self.area_m2 - self.handed_over_m2) / M2_PER_HA
+        return m2_to_ha(self.area_m2 - self.handed_over_m2)
 
     @property
     def graves_remaining(self):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from clearance.progress import Figures
 from zones.models import AdminUnit, Qualifier, Source, UnitSuccession
 from zones.queries import accepted_reports
+from zones.units import round_ha
 
 # How far "about" and "nearly" may be from the registry and still agree.
 TOLERANCE = Decimal("0.05")
@@ -62,7 +63,7 @@ def agrees(reported, registered, qualifier=Qualifier.EXACT, *, ha=False):
     """Whether the registry's figure fits the reported one as the report states it."""
     reported, registered = Decimal(reported), Decimal(registered)
     if ha:
-        registered = registered.quantize(Decimal("0.01"))
+        registered = round_ha(registered)
     if qualifier == Qualifier.MORE_THAN:
         return registered > reported
     if qualifier == Qualifier.NEARLY:

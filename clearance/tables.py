@@ -7,6 +7,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from clearance.exports import XLSX_HECTARES_FORMAT, NumberColumn
 from clearance.models import Case, ProgressReport
 from zones.models import AdminUnit, Qualifier, Source
 from zones.templatetags.lsip_format import ha, m2, num, qualified, source_date, vnd
@@ -88,7 +89,9 @@ class ReportTable(tables.Table):
         verbose_name=_("Cases counted stated as"), accessor="cases_counted_qualifier", visible=False
     )
     cases_paid = tables.Column(verbose_name=_("Cases paid"), attrs=NUMBER_ATTRS)
-    area_handed_over_ha = tables.Column(verbose_name=_("Area handed over"), attrs=NUMBER_ATTRS)
+    area_handed_over_ha = NumberColumn(
+        verbose_name=_("Area handed over"), attrs=NUMBER_ATTRS, number_format=XLSX_HECTARES_FORMAT
+    )
     area_handed_over_stated_as = tables.Column(
         verbose_name=_("Area handed over stated as"), accessor="area_handed_over_qualifier", visible=False
     )

@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy
 from clearance.models import Case, Payment, StageEvent
 from clearance.reported import stated
 from zones.charts import Point, Series, line_chart
-from zones.queries import M2_PER_HA, accepted_reports
-from zones.templatetags.lsip_format import ha, num, qualified, source_date, vnd
+from zones.queries import accepted_reports
+from zones.templatetags.lsip_format import ha, m2_as_ha, num, qualified, source_date, vnd
+from zones.units import m2_to_ha
 
 VND_PER_BILLION = Decimal(10) ** 9
 Kind = StageEvent.Kind
@@ -184,16 +185,18 @@ def _registry_series(figure, events, payments, phase_id):
     if figure.kind is None:
         amounts = payments.get(phase_id, [])
     elif figure.kind == Kind.HANDED_OVER:
-        amounts = [
-            (day, recovered_m2 / M2_PER_HA) for day, _cases, recovered_m2 in events.get((phase_id, figure.kind), [])
-        ]
+        amounts = [(day, recovered_m2) for day, _cases, recovered_m2 in events.get((phase_id, figure.kind), [])]
     else:
         amounts = [(day, cases) for day, cases, _m2 in events.get((phase_id, figure.kind), [])]
     points = []
     total = Decimal(0)
     for day, amount in amounts:
         total += amount
-        points.append(Point(day, total / figure.per_unit, figure.display(total), _("case registry")))
+        if figure.kind == Kind.HANDED_OVER:
+            # Added up in m², then converted once: the text as every page writes it, the line drawn exactly.
+            points.append(Point(day, m2_to_ha(total, places=None), m2_as_ha(total), _("case registry")))
+        else:
+            points.append(Point(day, total / figure.per_unit, figure.display(total), _("case registry")))
     return Series(figure.registry_label, figure.registry_source, tuple(points), step=True)
 
 

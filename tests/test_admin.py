@@ -20,6 +20,7 @@ from clearance.models import (
     Complaint,
     InventoryImport,
     LandParcel,
+    LandParcelUse,
     Payment,
     ProgressReport,
     ResettlementPlot,
@@ -47,6 +48,7 @@ from tests.factories import (
 )
 from zones.models import (
     AdminUnit,
+    CalendarOverride,
     Investor,
     Phase,
     Qualifier,
@@ -104,6 +106,13 @@ def _inventory_import():
     )
 
 
+def _calendar_override():
+    day = datetime.date(2027, 3, 1) + datetime.timedelta(days=CalendarOverride.objects.count())
+    return CalendarOverride.objects.create(
+        date=day, kind=CalendarOverride.Kind.DAY_OFF, name="Nghỉ lễ hội", notice="15/TB-UBND", notice_date=day
+    )
+
+
 def _local_staff():
     return StaffProfileFactory(role=StaffProfile.Role.LOCAL_STAFF, units=[CommuneFactory()])
 
@@ -121,6 +130,7 @@ MAKERS = {
     SummaryFigure: _summary_figure,
     Case: CaseFactory,
     LandParcel: LandParcelFactory,
+    LandParcelUse: lambda: LandParcelFactory().uses.get(),
     Asset: AssetFactory,
     StageEvent: StageEventFactory,
     CompensationItem: CompensationItemFactory,
@@ -130,10 +140,11 @@ MAKERS = {
     Complaint: _complaint,
     InventoryImport: _inventory_import,
     StaffProfile: _local_staff,
+    CalendarOverride: _calendar_override,
 }
 
 # Kept as uploaded: the admin lists and shows them but adds and edits nothing.
-READ_ONLY = {InventoryImport}
+READ_ONLY = {InventoryImport, LandParcelUse}
 
 REGISTERED = sorted(
     (model for model in admin.site._registry if model._meta.app_label in APPS),
@@ -355,7 +366,7 @@ def test_adding_a_parcel_inline_records_the_admin_as_author(admin_client, admin_
             "parcels-1-parcel_no": "7",
             "parcels-1-area_m2": "250",
             "parcels-1-recovered_area_m2": "250",
-            "parcels-1-land_use_code": LandParcel.LandUse.ONT,
+            "parcels-1-land_uses": "ONT",
         }
     )
 

@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from zones.models import (
     AdminUnit,
+    CalendarOverride,
     Investor,
     Phase,
     Source,
@@ -133,6 +134,16 @@ class SummaryFigureAdmin(SimpleHistoryAdmin):
     list_select_related = ["source"]
     search_fields = ["source__title"]
     autocomplete_fields = ["source"]
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(SimpleHistoryAdmin):
+    """Notices the holidays library does not know yet, and local days off (ethnic minorities' Tết, special cases)."""
+
+    list_display = ["date", "kind", "name", "notice", "notice_date"]
+    list_filter = ["kind"]
+    search_fields = ["name", "notice", "note"]
+    date_hierarchy = "date"
 
 
 # ---- staff accounts --------------------------------------------------------------------------

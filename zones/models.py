@@ -499,3 +499,51 @@ class StaffProfile(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()})"
+
+
+class CalendarOverride(models.Model):
+    """A day a government or provincial notice makes a day off or a working day, where the holidays
+    library does not know it (yet). It wins over the library for its date (zones.workdays; 0006)."""
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "day_off", _("day off declared by a notice")
+        WORKING_DAY = "working_day", _("working day (e.g. a swapped Saturday)")
+
+    date = models.DateField(
+        _("date"),
+        unique=True,
+        error_messages={"unique": _("This date already has a calendar override: change that one instead.")},
+    )
+    kind = models.CharField(_("kind"), max_length=11, choices=Kind)
+    name = models.CharField(
+        _("name of the day"), max_length=200, help_text=_('In Vietnamese, e.g. "Nghỉ bù Quốc khánh".')
+    )
+    notice = models.CharField(
+        _("notice"),
+        max_length=60,
+        help_text=_('Number and symbol of the notice that declared the day, e.g. "6150/TB-BLĐTBXH".'),
+    )
+    notice_date = models.DateField(_("notice date"))
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+        ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="calendaroverride_name_given",
+                violation_error_message=_("Give the name of the day, as the notice calls it."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(notice=""),
+                name="calendaroverride_notice_given",
+                violation_error_message=_("Give the number and symbol of the notice that declared the day."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} {self.name}"

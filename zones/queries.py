@@ -7,8 +7,7 @@ from django.db.models import Count, Prefetch, Q, Sum
 
 from clearance.models import Case, LandParcel, Payment, ProgressReport, Stage
 from zones.models import AdminUnit, Phase, SummaryFigure, UnitSuccession, Zone, ZoneDocument
-
-M2_PER_HA = Decimal(10000)
+from zones.units import m2_to_ha
 
 
 def accepted_reports(scope):
@@ -107,11 +106,11 @@ class RegistryFigures:
 
     @property
     def recovered_ha(self):
-        return self.recovered_m2 / M2_PER_HA
+        return m2_to_ha(self.recovered_m2)
 
     @property
     def handed_over_ha(self):
-        return self.handed_over_m2 / M2_PER_HA
+        return m2_to_ha(self.handed_over_m2)
 
     @property
     def all_synthetic(self):

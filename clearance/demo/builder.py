@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from simple_history.utils import bulk_create_with_history
 
+from clearance import rules
 from clearance.demo.vocabulary import (
     CASE_COUNT,
     COMMUNE_SHARE,
@@ -23,7 +24,6 @@ from clearance.demo.vocabulary import (
     RESIDENTIAL_PLOT_M2,
     STAGE_SHARES,
     SURNAMES,
-    TET,
     TOTAL_HA_LIMIT,
     WOMEN,
     Kind,
@@ -41,6 +41,10 @@ from clearance.models import (
     StageEvent,
 )
 from zones.text import inline_name
+from zones.workdays import WorkCalendar
+
+# The demo's years, from the library alone: the demo is the same whatever overrides a database holds.
+CALENDAR = WorkCalendar.build(range(2022, 2027))
 
 
 def _m2(value):
@@ -78,9 +82,13 @@ class DemoBuilder:
     # --- dates -----------------------------------------------------------------------------
 
     def _day(self, start, lo, hi, *, allowed=None):
-        """A working day lo..hi days after start (and before DEMO_END)."""
+        """A working day of state bodies lo..hi days after start (and before DEMO_END), never a Saturday."""
         days = [start + datetime.timedelta(days=i) for i in range(lo, hi + 1)]
-        days = [d for d in days if d.weekday() < 5 and d <= DEMO_END and (allowed is None or allowed(d))]
+        days = [
+            d
+            for d in days
+            if d.weekday() < 5 and d <= DEMO_END and CALENDAR.is_working_day(d) and (allowed is None or allowed(d))
+        ]
         return self.rng.choice(days) if days else None
 
     def _timeline(self, stage, *, compulsory, enforced):
@@ -113,7 +121,7 @@ class DemoBuilder:
             return dates
         if enforced:
             dates[Kind.ENFORCEMENT] = self._day(
-                paid, 30, 75, allowed=lambda d: all(abs((d - tet).days) > 15 for tet in TET)
+                paid, 30, 75, allowed=lambda d: not rules.enforcement_day_refusals(d, calendar=CALENDAR)
             )
             dates[Kind.HANDED_OVER] = dates[Kind.ENFORCEMENT]
         else:
@@ -288,7 +296,9 @@ class DemoBuilder:
         }  # fmt: skip
         # Each use is paid at its own price on its share of the recovered area.
         priced = [
-            (code, p.recovered_area_m2 * area / p.area_m2 * LAND_PRICE[code]) for p in parcels for code, area in _uses(p)
+            (code, p.recovered_area_m2 * area / p.area_m2 * LAND_PRICE[code])
+            for p in parcels
+            for code, area in _uses(p)
         ]
         land = sum(value for _code, value in priced)
         agricultural = sum(value for code, value in priced if nomenclature()[code].group == Group.AGRICULTURAL)

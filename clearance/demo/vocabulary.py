@@ -75,9 +75,6 @@ DOCUMENTS = {
     Kind.RESETTLEMENT: (DocType.DECISION, "QĐ-UBND", DISTRICT),
 }
 
-# Enforcement is barred 15 days either side of Tết.
-TET = [datetime.date(2024, 2, 10), datetime.date(2025, 1, 29)]
-
 SURNAMES = [
     "Hoàng", "Nông", "Lương", "Vi", "Lăng", "Chu", "Hà", "Triệu", "Nguyễn", "Lý",
     "Đinh", "Mông", "Lành", "Dương", "Lâm", "Trần",

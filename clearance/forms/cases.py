@@ -121,6 +121,17 @@ class SideEventForm(DocumentForm):
         label=gettext_lazy("Event"),
         choices=[(kind.value, kind.label) for kind in rules.SIDE_EVENTS],
     )
+    # 24-hour clock, as the province writes it: 08:30, or 8h30; a phone's time picker sends 08:30.
+    start_time = forms.TimeField(
+        label=gettext_lazy("Start time"),
+        required=False,
+        input_formats=["%H:%M", "%H:%M:%S", "%Hh%M", "%Hh"],
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
+        error_messages={"invalid": gettext_lazy("Write the time as hh:mm on the 24-hour clock, for example 08:30.")},
+        help_text=gettext_lazy("When the enforcement began, if known: never between 22:00 and 06:00."),
+    )
+
+    field_order = ["kind", "happened_on", "start_time", "doc_type", "doc_number", "doc_date", "doc_issuer", "reason"]
 
 
 class PaymentForm(CaseChangeForm):

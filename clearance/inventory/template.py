@@ -43,7 +43,11 @@ KIND_NAMES = {
     "land_uses": "mã loại đất",
     "id_number": "dãy số, ô văn bản",
 }
-GROUP_WORDS = {Group.AGRICULTURAL: "nông nghiệp", Group.NON_AGRICULTURAL: "phi nông nghiệp", Group.UNUSED: "chưa sử dụng"}
+GROUP_WORDS = {
+    Group.AGRICULTURAL: "nông nghiệp",
+    Group.NON_AGRICULTURAL: "phi nông nghiệp",
+    Group.UNUSED: "chưa sử dụng",
+}
 DATA_ROWS = 5000  # rows that get drop-down lists in the template
 
 

@@ -43,7 +43,11 @@ def case_detail(request, pk):
         case.compensation.all(), key=lambda item: (CompensationItem.Component.values.index(item.component), item.pk)
     )
     payments = list(case.payments.order_by("paid_on", "id"))
-    parcels = list(case.parcels.select_related("sheet_unit").prefetch_related("uses").order_by("sheet_unit__name", "map_sheet_no", "parcel_no"))
+    parcels = list(
+        case.parcels.select_related("sheet_unit")
+        .prefetch_related("uses")
+        .order_by("sheet_unit__name", "map_sheet_no", "parcel_no")
+    )
     stages = [
         {"label": label, "reached": case.has_reached(value), "current": value == case.stage}
         for value, label in Stage.choices

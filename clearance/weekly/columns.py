@@ -5,7 +5,6 @@ it the Vietnamese way, the spreadsheet keeps it a number with a number format.
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils.formats import date_format
@@ -13,14 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zones.templatetags.lsip_format import UNKNOWN, ha, num, pct, qualified, source_date, vnd
+from zones.units import round_ha
 
-HUNDREDTH = Decimal("0.01")
 NUMERIC = {"int", "ha", "vnd", "pct", "change_int", "change_ha", "change_vnd"}
-
-
-def hectares(value):
-    """Hectares as reports state them: two decimals."""
-    return Decimal(value).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -246,6 +240,6 @@ def _page_text(kind, value):
     if kind == "pct":
         return pct(value)
     if kind in ("ha", "change_ha"):
-        value = hectares(value)
+        value = round_ha(value)
     text = num(value)
     return f"+{text}" if kind.startswith("change_") and value > 0 else text

@@ -78,6 +78,8 @@ class Row:
 
     @property
     def handed_over_ha_change(self):
+        # The difference of the two weeks' hectares as each report shows them (each rounded once from
+        # its m²), so last week's figure plus the change is this week's figure on paper.
         return self.now.handed_over_ha - self.before.handed_over_ha
 
     @property

@@ -11,11 +11,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from clearance.exports import XLSX_CONTENT_TYPE, XLSX_DATE_FORMAT, neutralise
-from clearance.weekly.columns import COLUMNS, heading_rows, hectares
+from clearance.exports import XLSX_CONTENT_TYPE, XLSX_DATE_FORMAT, XLSX_HECTARES_FORMAT, neutralise
+from clearance.weekly.columns import COLUMNS, heading_rows
+from zones.units import round_ha
 
 INTEGER = "#,##0"
-HECTARES = "#,##0.00"
+HECTARES = XLSX_HECTARES_FORMAT
 NUMBER_FORMATS = {
     "int": INTEGER,
     "vnd": INTEGER,
@@ -46,7 +47,7 @@ def xlsx_value(kind, value):
     if kind in ("int", "vnd", "change_int", "change_vnd"):
         return int(value)
     if kind in ("ha", "change_ha"):
-        return hectares(value)
+        return round_ha(value)
     if kind == "pct":
         return value / 100
     return value

@@ -199,13 +199,6 @@ def test_the_10_day_limit_for_the_recovery_decision_is_a_deadline_not_a_refusal(
     assert rules.is_overdue(deadline, today=D(2024, 9, 13))
 
 
-def test_land_use_decides_the_notice_period():
-    assert not rules.is_non_agricultural(["LUC", "RSX", "CLN", "BCS"])
-    assert rules.is_non_agricultural(["LUC", "ONT"])
-    assert rules.is_non_agricultural(["SKC"])
-    assert not rules.is_non_agricultural([])
-
-
 # --- payment ----------------------------------------------------------------------------------
 
 
@@ -283,63 +276,7 @@ def test_a_side_event_is_recorded_once():
     assert messages(refusals) == "The compulsory inventory decision is already recorded, dated 01/04/2024."
 
 
-# --- enforcement ------------------------------------------------------------------------------
-
-
-def enforcement(day, recorded=None):
-    recorded = acts(*MAIN) if recorded is None else recorded
-    return side(Kind.ENFORCEMENT, day, recorded=recorded, current=Stage.PAID)
-
-
-def test_enforcement_needs_the_recovery_decision():
-    refusals = enforcement(D(2024, 10, 1), recorded=acts(*MAIN[:4]))
-    assert "Enforcement comes only after the recovery decision, which is not recorded." in messages(refusals)
-    refusals = enforcement(D(2024, 9, 6))
-    assert "after the recovery decision of 09/09/2024, not on 06/09/2024" in messages(refusals)
-    assert enforcement(DECIDED) == []
-
-
-def test_enforcement_is_refused_on_a_sunday_and_allowed_on_the_monday():
-    assert "06/10/2024 is a Sunday" in messages(enforcement(D(2024, 10, 6)))
-    assert enforcement(D(2024, 10, 7)) == []
-
-
-@pytest.mark.parametrize("day", [D(2024, 9, 3), D(2025, 4, 30), D(2025, 9, 2), D(2026, 4, 27)])
-def test_enforcement_is_refused_on_a_public_holiday(day):
-    refusals = enforcement(day)
-    assert f"{day:%d/%m/%Y} is a holiday" in messages(refusals)
-
-
-@pytest.mark.parametrize(
-    ("day", "refused"),
-    [
-        pytest.param(D(2025, 1, 13), False, id="16 days before Tết 2025"),
-        pytest.param(D(2025, 1, 14), True, id="15 days before Tết 2025"),
-        pytest.param(D(2025, 1, 29), True, id="Tết 2025"),
-        pytest.param(D(2025, 2, 13), True, id="15 days after Tết 2025"),
-        pytest.param(D(2025, 2, 14), False, id="16 days after Tết 2025"),
-        pytest.param(D(2026, 2, 2), True, id="15 days before Tết 2026"),
-        pytest.param(D(2026, 3, 4), True, id="15 days after Tết 2026"),
-    ],
-)
-def test_enforcement_is_refused_within_15_days_of_tet(day, refused):
-    refusals = rules.check_side_event(
-        current=Stage.PAID, recorded=acts(*MAIN), kind=Kind.ENFORCEMENT, happened_on=day, today=D(2026, 12, 31)
-    )
-    assert bool(refusals) is refused
-    if refused:
-        assert "within 15 days of Tết" in messages(refusals)
-
-
-def test_enforcement_in_a_year_without_a_holiday_list_is_refused():
-    refusals = rules.check_side_event(
-        current=Stage.PAID,
-        recorded=acts(*MAIN),
-        kind=Kind.ENFORCEMENT,
-        happened_on=D(2027, 6, 1),
-        today=D(2027, 12, 31),
-    )
-    assert "The public holidays of 2027 are not listed yet" in messages(refusals)
+# Enforcement, its order and its days: tests/clearance/test_enforcement_days.py.
 
 
 # --- resettlement and complaints -------------------------------------------------------------

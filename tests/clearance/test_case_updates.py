@@ -1,6 +1,7 @@
 """Case updates through the pages: staff of the case's area only, rules enforced, nothing lost."""
 
 import datetime
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from clearance.models import Case, Complaint, LandParcel, Payment, Stage, StageEvent
+from clearance.models import Case, Complaint, Payment, Stage, StageEvent
 from clearance.services import cases as services
 from tests.factories import (
     CaseFactory,
@@ -18,7 +19,7 @@ from tests.factories import (
     StageEventFactory,
     UserFactory,
 )
-from zones.models import AdminUnit, StaffProfile
+from zones.models import AdminUnit, CalendarOverride, StaffProfile
 
 Kind = StageEvent.Kind
 Role = StaffProfile.Role
@@ -61,7 +62,7 @@ def case(vsip_phase, units):
     case = CaseFactory(
         phase=vsip_phase, unit=units.ho_son, stage=Stage.NOTICE, code="HS-0001", name="Hộ ông Vi Văn Hải"
     )
-    LandParcelFactory(case=case, land_use_code=LandParcel.LandUse.LUC)
+    LandParcelFactory(case=case, land_use_code="LUC")
     StageEventFactory(case=case, kind=Kind.NOTICE, happened_on=TIMELINE[Kind.NOTICE])
     return case
 
@@ -395,7 +396,7 @@ def test_plan_approval_on_day_29_of_posting_is_refused_day_30_accepted(staff_cli
 
 
 def test_a_recovery_decision_needs_180_days_notice_on_residential_land(staff_client, case):
-    LandParcelFactory(case=case, land_use_code=LandParcel.LandUse.ONT)
+    LandParcelFactory(case=case, land_use_code="ONT")
     reach(case, Stage.PLAN_APPROVED)  # notice 01/03/2024: 180 days → 28/08/2024, approved 03/09/2024
     data = advance_data(case, stage=Stage.RECOVERY_DECIDED, doc_type="decision", doc_number="77/QĐ-UBND")
     form = staff_client.get(url("case_advance", case)).content.decode()
@@ -403,6 +404,20 @@ def test_a_recovery_decision_needs_180_days_notice_on_residential_land(staff_cli
     response = staff_client.post(url("case_advance", case), {**data, "happened_on": "02/09/2024"})
     assert "it comes on or after the compensation plan approved of 03/09/2024" in errors_of(response)
     assert staff_client.post(url("case_advance", case), {**data, "happened_on": "03/09/2024"}).status_code == 302
+
+
+def test_a_parcel_with_one_residential_use_takes_the_180_day_notice(staff_client, case):
+    LandParcelFactory.with_uses([("CLN", Decimal("800")), ("ONT", Decimal("200"))], case=case)
+    reach(case, Stage.PLAN_APPROVED)  # notice 01/03/2024
+    form = staff_client.get(url("case_advance", case)).content.decode()
+    assert "the decision can be dated from 28/08/2024 (180 days)" in form
+
+
+def test_agricultural_uses_only_take_the_90_day_notice(staff_client, case):
+    LandParcelFactory.with_uses([("LUA", Decimal("800")), ("CLN", Decimal("200"))], case=case)
+    reach(case, Stage.PLAN_APPROVED)
+    form = staff_client.get(url("case_advance", case)).content.decode()
+    assert "the decision can be dated from 30/05/2024 (90 days)" in form
 
 
 def test_no_payment_before_the_plan_approval(staff_client, case):
@@ -471,6 +486,38 @@ def test_enforcement_is_refused_on_a_sunday_and_before_the_recovery_decision(sta
     assert snapshot(case) == before
     assert staff_client.post(url("case_event", case), {**data, "happened_on": "07/10/2024"}).status_code == 302
     assert case.events.filter(kind=Kind.ENFORCEMENT).count() == 1
+
+
+def test_an_enforcement_keeps_its_start_time_and_the_refused_ones_write_nothing(staff_client, case):
+    reach(case, Stage.PAID)
+    CalendarOverride.objects.create(
+        date=D(2024, 10, 8),
+        kind=CalendarOverride.Kind.DAY_OFF,
+        name="Nghỉ lễ hội truyền thống",
+        notice="15/TB-UBND",
+        notice_date=D(2024, 9, 20),
+    )
+    data = advance_data(case, kind=Kind.ENFORCEMENT, doc_type="decision", doc_number="9/QĐ-CC")
+    data |= {"happened_on": "07/10/2024", "start_time": "08:30"}
+    before = snapshot(case)
+    refused = [
+        ({"happened_on": "05/10/2024"}, "05/10/2024 is a Saturday, a weekly day off"),
+        ({"happened_on": "08/10/2024"}, "Nghỉ lễ hội truyền thống (notice 15/TB-UBND of 20/09/2024)"),
+        ({"start_time": "22:30"}, "never starts between 22:00 and 06:00 the next morning: 22:30 is at night."),
+        ({"start_time": "25:00"}, "Write the time as hh:mm on the 24-hour clock, for example 08:30."),
+    ]
+    for changes, message in refused:
+        response = staff_client.post(url("case_event", case), data | changes)
+        assert response.status_code == 200
+        assert message in errors_of(response)
+        assert snapshot(case) == before
+
+    assert staff_client.post(url("case_event", case), data | {"start_time": "8h30"}).status_code == 302
+
+    case.refresh_from_db()
+    event = case.events.get(kind=Kind.ENFORCEMENT)
+    assert (event.happened_on, event.start_time, case.version) == (D(2024, 10, 7), datetime.time(8, 30), 2)
+    assert "07/10/2024 08:30" in staff_client.get(reverse("clearance:case_detail", args=[case.pk])).content.decode()
 
 
 def test_an_event_cannot_be_a_main_line_stage(staff_client, case):

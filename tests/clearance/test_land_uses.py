@@ -154,7 +154,8 @@ def test_one_non_agricultural_use_makes_the_longer_notice_apply():
     assert is_non_agricultural(["SKN"])
     assert not is_non_agricultural(["LUA", "CLN", "RDD"])
     # Unused land counts with agricultural land (docs/decisions/0006).
-    assert not is_non_agricultural(["BCS", "DCS"])
+    assert not is_non_agricultural(["LUC", "RSX", "CLN", "BCS", "DCS"])
+    assert not is_non_agricultural([])
 
 
 # --- import ------------------------------------------------------------------------------------
@@ -200,7 +201,9 @@ def test_uses_that_do_not_add_up_write_nothing(huu_lung, vsip_phase):
     content = xlsx_bytes(
         [
             parcel("HS-1", 1),
-            parcel("HS-2", 2, **{"Diện tích (m²)": "450", "Diện tích thu hồi (m²)": "450", LAND_USE: "ONT 200; CLN 200"}),
+            parcel(
+                "HS-2", 2, **{"Diện tích (m²)": "450", "Diện tích thu hồi (m²)": "450", LAND_USE: "ONT 200; CLN 200"}
+            ),
         ]
     )
     with pytest.raises(ImportRejected) as rejected:

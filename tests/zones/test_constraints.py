@@ -21,7 +21,17 @@ from tests.factories import (
     StaffProfileFactory,
     ZoneFactory,
 )
-from zones.models import AdminUnit, Investor, Phase, Source, StaffProfile, SummaryFigure, UnitSuccession, Zone
+from zones.models import (
+    AdminUnit,
+    CalendarOverride,
+    Investor,
+    Phase,
+    Source,
+    StaffProfile,
+    SummaryFigure,
+    UnitSuccession,
+    Zone,
+)
 
 D = Decimal
 
@@ -35,6 +45,16 @@ def _summary_figure(**kwargs):
 
 def _investor_account():
     return StaffProfileFactory(role=StaffProfile.Role.INVESTOR, investor=InvestorFactory())
+
+
+def _calendar_override():
+    return CalendarOverride.objects.create(
+        date=datetime.date(2027, 3, 15),
+        kind=CalendarOverride.Kind.DAY_OFF,
+        name="Nghỉ lễ hội truyền thống",
+        notice="15/TB-UBND",
+        notice_date=datetime.date(2027, 3, 1),
+    )
 
 
 # (constraint, factory, bad values, good boundary values)
@@ -143,6 +163,20 @@ CHECKS = [
         {"role": StaffProfile.Role.LOCAL_STAFF},
         {"role": StaffProfile.Role.INVESTOR},
         id="local staff with an investor",
+    ),
+    pytest.param(
+        "calendaroverride_name_given",
+        _calendar_override,
+        {"name": ""},
+        {"name": "Nghỉ"},
+        id="calendar override without the name of the day",
+    ),
+    pytest.param(
+        "calendaroverride_notice_given",
+        _calendar_override,
+        {"notice": ""},
+        {"notice": "1/TB"},
+        id="calendar override without its notice",
     ),
 ]
 

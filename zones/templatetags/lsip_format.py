@@ -11,6 +11,7 @@ from django import template
 from django.utils import formats
 
 from zones.models import Qualifier, Source
+from zones.units import m2_to_ha, round_ha
 
 register = template.Library()
 
@@ -50,10 +51,10 @@ def num(value):
 
 @register.filter
 def ha(value):
-    """Hectares to at most two decimals, as reports state them: 127,49 ha."""
+    """Hectares to at most two decimals, rounded half up (zones.units), as reports state them: 127,49 ha."""
     if value is None or value == "":
         return UNKNOWN
-    return _with_unit(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), "ha")
+    return _with_unit(round_ha(value), "ha")
 
 
 @register.filter
@@ -64,9 +65,7 @@ def m2(value):
 @register.filter
 def m2_as_ha(value):
     """Square metres shown in hectares, as clearance reports count land."""
-    if value is None:
-        return UNKNOWN
-    return ha(Decimal(str(value)) / Decimal(10000))
+    return ha(m2_to_ha(value))
 
 
 @register.filter

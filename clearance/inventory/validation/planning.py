@@ -95,9 +95,11 @@ class Planning:
     def existing_parcels(self, keys):
         if not keys:
             return {}
-        queryset = LandParcel.objects.filter(
-            sheet_unit_id__in={k[0] for k in keys}, map_sheet_no__in={k[1] for k in keys}
-        ).select_related("case__phase__zone").prefetch_related("uses")
+        queryset = (
+            LandParcel.objects.filter(sheet_unit_id__in={k[0] for k in keys}, map_sheet_no__in={k[1] for k in keys})
+            .select_related("case__phase__zone")
+            .prefetch_related("uses")
+        )
         if self.lock:
             queryset = queryset.select_for_update(of=("self",))
         return {

@@ -3,7 +3,7 @@
 import io
 import re
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -46,7 +46,8 @@ M2_PER_HA = Decimal(10000)
 
 
 def hundredths(value):
-    return Decimal(value).quantize(Decimal("0.01"))
+    # Half up, as people round on paper (and as zones.units does); quantize alone rounds half to even.
+    return Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 # --- the figures, from the raw rows, one case at a time ----------------------------------------
