@@ -44,7 +44,7 @@ from zones.text import inline_name
 from zones.workdays import WorkCalendar
 
 # The demo's years, from the library alone: the demo is the same whatever overrides a database holds.
-CALENDAR = WorkCalendar.build(range(2022, 2027))
+DEMO_YEARS = range(2022, 2027)
 
 
 def _m2(value):
@@ -68,6 +68,7 @@ class DemoBuilder:
 
     def __init__(self, rng, *, phase, communes):
         self.rng = rng
+        self.calendar = WorkCalendar.build(DEMO_YEARS)
         self.phase = phase
         self.communes = communes
         self.cases = []
@@ -87,7 +88,7 @@ class DemoBuilder:
         days = [
             d
             for d in days
-            if d.weekday() < 5 and d <= DEMO_END and CALENDAR.is_working_day(d) and (allowed is None or allowed(d))
+            if d.weekday() < 5 and d <= DEMO_END and self.calendar.is_working_day(d) and (allowed is None or allowed(d))
         ]
         return self.rng.choice(days) if days else None
 
@@ -121,7 +122,7 @@ class DemoBuilder:
             return dates
         if enforced:
             dates[Kind.ENFORCEMENT] = self._day(
-                paid, 30, 75, allowed=lambda d: not rules.enforcement_day_refusals(d, calendar=CALENDAR)
+                paid, 30, 75, allowed=lambda d: not rules.enforcement_day_refusals(d, calendar=self.calendar)
             )
             dates[Kind.HANDED_OVER] = dates[Kind.ENFORCEMENT]
         else:

@@ -10,6 +10,7 @@ from django.utils import translation
 
 from clearance import rules
 from clearance.demo import RESETTLEMENT_AREAS
+from clearance.demo.builder import DEMO_YEARS
 from clearance.identity import normalize_id_number
 from clearance.models import (
     Asset,
@@ -29,7 +30,7 @@ from zones.workdays import WorkCalendar
 Kind = StageEvent.Kind
 DAY = datetime.timedelta(days=1)
 # The demo's dates are checked against the law's calendar from the library alone.
-CALENDAR = WorkCalendar.build(range(2022, 2027))
+CALENDAR = WorkCalendar.build(DEMO_YEARS)
 
 
 def run_demo(*args):
