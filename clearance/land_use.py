@@ -91,21 +91,18 @@ def is_non_agricultural(codes):
 # A code, then optionally its area: "ONT", "ONT 200", "ONT: 1.234,5", "ONT=200".
 _USE = re.compile(r"\s*([A-Za-z]{3})(?![A-Za-z])\s*(?:[:=]\s*)?(\d(?:[\d.,]*\d)?)?\s*")
 _SEPARATOR = re.compile(r"\s*[+;,/&]\s*|\s+")
-_VI_NUMBER = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$|^\d+(,\d+)?$")
 
 
 def _area(text):
-    if _VI_NUMBER.match(text):
-        text = text.replace(".", "").replace(",", ".")
-    elif text.count(".") > 1 or "," in text:
-        return None
+    """An area in m² written the Vietnamese way or plainly, > 0, at most one decimal; None otherwise."""
+    # Imported here: the inventory package imports the models, which import this module.
+    from clearance.inventory import cells
+
     try:
-        area = Decimal(text)
-    except ArithmeticError:
+        area = cells.decimal(text, places=1)
+    except cells.CellError:
         return None
-    if area <= 0 or -area.normalize().as_tuple().exponent > 1:
-        return None
-    return area
+    return area if area > 0 else None
 
 
 def parse_land_uses(text):
