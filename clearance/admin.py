@@ -32,7 +32,7 @@ class LandParcelForm(forms.ModelForm):
     """A parcel with its land uses typed as a certificate writes them: “LUC”, or “ONT 200; CLN 250”."""
 
     land_uses = forms.CharField(
-        label=_("land use"),
+        label=_("Land use"),
         max_length=200,
         help_text=_("A code (LUC), or each use with its area in m², adding up to the parcel's area: ONT 200; CLN 250."),
     )
@@ -164,6 +164,17 @@ class LandUseGroupFilter(admin.SimpleListFilter):
 @admin.register(LandParcel)
 class LandParcelAdmin(SimpleHistoryAdmin):
     form = LandParcelForm
+    fields = [
+        "case",
+        "sheet_unit",
+        "map_sheet_no",
+        "parcel_no",
+        "area_m2",
+        "recovered_area_m2",
+        "land_uses",
+        "land_origin",
+        "certificate_no",
+    ]
     list_display = [
         "__str__",
         "sheet_unit",
