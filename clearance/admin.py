@@ -46,6 +46,7 @@ class LandParcelForm(forms.ModelForm):
             "parcel_no",
             "area_m2",
             "recovered_area_m2",
+            "land_uses",
             "land_origin",
             "certificate_no",
         ]
@@ -164,17 +165,7 @@ class LandUseGroupFilter(admin.SimpleListFilter):
 @admin.register(LandParcel)
 class LandParcelAdmin(SimpleHistoryAdmin):
     form = LandParcelForm
-    fields = [
-        "case",
-        "sheet_unit",
-        "map_sheet_no",
-        "parcel_no",
-        "area_m2",
-        "recovered_area_m2",
-        "land_uses",
-        "land_origin",
-        "certificate_no",
-    ]
+    fields = LandParcelForm.Meta.fields
     list_display = [
         "__str__",
         "sheet_unit",
