@@ -21,7 +21,6 @@ from tests.clearance.test_imports import (
     csv_bytes,
     dry_run,
     error_codes,
-    local_staff,
     parcel,
     read_and_validate,
 )
@@ -36,12 +35,6 @@ LOST_ZERO_ROWS = [(row, ID_COLUMN, "lost_leading_zero") for row in (2, 3, 4)]
 
 HOUSEHOLD, INDIVIDUAL = Case.Kind.HOUSEHOLD, Case.Kind.INDIVIDUAL
 ORGANIZATION, COMMUNITY = Case.Kind.ORGANIZATION, Case.Kind.COMMUNITY
-
-
-@pytest.fixture
-def huu_lung(lang_son):
-    """Local staff of Hữu Lũng (legacy district 186), whose communes the C12 file's cases are in."""
-    return local_staff("huulung", 186)
 
 
 @pytest.fixture(autouse=True)

@@ -32,11 +32,6 @@ def test_the_command_speaks_the_site_language_vietnamese(tmp_path, huu_lung, vsi
         )
 
 
-@pytest.fixture
-def huu_lung(lang_son):
-    return local_staff("huulung", 186)
-
-
 def write(tmp_path, name, content):
     path = tmp_path / name
     path.write_bytes(content)

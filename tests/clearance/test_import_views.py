@@ -35,11 +35,6 @@ def confirm_url(record):
 
 
 @pytest.fixture
-def huu_lung(lang_son):
-    return local_staff("huulung", 186)
-
-
-@pytest.fixture
 def cao_loc(lang_son):
     return local_staff("caoloc", 183)
 

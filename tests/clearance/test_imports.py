@@ -119,11 +119,6 @@ def error_codes(plan):
 
 
 @pytest.fixture
-def huu_lung(lang_son):
-    return local_staff("huulung", 186)
-
-
-@pytest.fixture
 def cao_loc(lang_son):
     return local_staff("caoloc", 183)
 
