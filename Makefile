@@ -4,11 +4,19 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint setup data clean
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes
 
-$(VENV)/.installed: requirements.txt
+.PHONY: run test coverage lint lock setup clean
+
+# What the portal runs on (requirements.txt), and on top of it the test and lint tools
+# (requirements-dev.txt); both pinned with hashes by `make lock`.
+$(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP_INSTALL) -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(PIP_INSTALL) -r requirements-dev.txt
 	touch $@
 
 # A local .env with a fresh random key; never committed.
@@ -16,7 +24,7 @@ $(VENV)/.installed: requirements.txt
 	sed -e "s/^SECRET_KEY=.*/SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')/" \
 	    -e "s/^DEBUG=.*/DEBUG=true/" .env.example > $@
 
-setup: $(VENV)/.installed .env
+setup: $(VENV)/.runtime .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_lang_son
 	$(PY) manage.py generate_demo
@@ -25,12 +33,23 @@ setup: $(VENV)/.installed .env
 run: setup
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.installed
-	$(PY) -m pytest
+# In parallel, one worker a core, in random order (pytest-randomly prints the seed to replay one).
+test: $(VENV)/.dev
+	$(PY) -m pytest -n auto
 
-lint: $(VENV)/.installed
+# The same suite, then the lines and branches that no test reaches.
+coverage: $(VENV)/.dev
+	$(PY) -m pytest -n auto --cov --cov-report=term-missing:skip-covered
+
+lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Re-pin both requirement files from the .in files, keeping today's versions where they still fit;
+# `make lock UPGRADE=--upgrade` takes the newest releases.
+lock: $(VENV)/.dev
+	$(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.11 $(UPGRADE) requirements.in -o requirements.txt
+	$(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.11 $(UPGRADE) requirements-dev.in -o requirements-dev.txt
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

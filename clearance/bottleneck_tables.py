@@ -50,8 +50,6 @@ class BottleneckTable(tables.Table):
     is_synthetic = tables.Column(verbose_name=_("Data"))
 
     class Meta:
-        template_name = "_partials/table.html"
-        attrs = {"class": "table"}
         empty_text = _("No case matches these filters.")
 
     def render_unit(self, value):
@@ -204,8 +202,6 @@ class ComplaintTable(tables.Table):
     is_synthetic = tables.Column(verbose_name=_("Data"), accessor="case__is_synthetic")
 
     class Meta:
-        template_name = "_partials/table.html"
-        attrs = {"class": "table"}
         empty_text = _("No open complaint.")
 
     def render_unit(self, value):
@@ -247,8 +243,6 @@ class UnreportedTable(tables.Table):
     last_reported_on = tables.Column(verbose_name=_("Last report"), empty_values=())
 
     class Meta:
-        template_name = "_partials/table.html"
-        attrs = {"class": "table"}
         empty_text = _("Every unit expected to report has reported for this week.")
 
     def render_unit(self, value):

@@ -50,8 +50,6 @@ class BreakdownTable(tables.Table):
     synthetic = tables.Column(verbose_name=_("Data"), accessor="figures__synthetic", attrs=NUM)
 
     class Meta:
-        template_name = "_partials/table.html"
-        attrs = {"class": "table"}
         empty_text = _("No case matches these filters.")
 
     def render_phase(self, value):
@@ -154,8 +152,6 @@ class ReportCheckTable(tables.Table):
     agrees = tables.Column(verbose_name=_("Agreement"), accessor="comparison__agrees")
 
     class Meta:
-        template_name = "_partials/table.html"
-        attrs = {"class": "table"}
         empty_text = _("No accepted report gives a figure the registry also has.")
         row_attrs = {"class": lambda record: "" if record["comparison"].agrees else "differs"}
 

@@ -29,9 +29,7 @@ class CaseTable(tables.Table):
     class Meta:
         model = Case
         fields = ("code", "name", "kind", "unit", "village", "stage", "recovered_m2", "paid_vnd", "is_synthetic")
-        template_name = "_partials/table.html"
         empty_text = _("No case matches these filters.")
-        attrs = {"class": "table"}
 
     def render_unit(self, value):
         if value.parent_id is None:
@@ -118,9 +116,7 @@ class ReportTable(tables.Table):
             "reported_by",
             "created_at",
         )
-        template_name = "_partials/table.html"
         empty_text = _("No report matches these filters.")
-        attrs = {"class": "table"}
 
     def render_id(self, value):
         return f"#{value}"

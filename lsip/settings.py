@@ -34,7 +34,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "django_filters",
     "django_tables2",
     "simple_history",
@@ -116,7 +115,9 @@ LSIP_MAX_LIST_PAGE = env.int("LSIP_MAX_LIST_PAGE", default=40)
 # A case whose current stage began more than this many days ago is listed as stuck.
 LSIP_STUCK_DAYS = env.int("LSIP_STUCK_DAYS", default=60)
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+# Every table: LSIP's template (its pager speaks Vietnamese) and the portal's table style.
+DJANGO_TABLES2_TEMPLATE = "_partials/table.html"
+DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)

@@ -4,10 +4,7 @@ The overview shows VSIP and every cluster with their totals, a trend chart and t
 list; the weekly report downloads as an XLSX that opens with the expected columns and figures.
 """
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
@@ -23,9 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def demo_province():
-    call_command("load_lang_son", stdout=io.StringIO())
-    call_command("generate_demo", stdout=io.StringIO())
+def demo_province(demo):
     officer = UserFactory(username="so_cong_thuong", password="mat-khau-thu-nghiem-2025")
     StaffProfileFactory(user=officer, role=StaffProfile.Role.PROVINCIAL_OFFICER)
     return officer

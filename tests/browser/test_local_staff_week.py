@@ -11,7 +11,6 @@ import datetime
 import io
 
 import pytest
-from django.core.management import call_command
 
 from clearance.inventory.columns import PARCEL_COLUMNS
 from clearance.models import Case, LandParcel, ProgressReport
@@ -29,8 +28,7 @@ def _unit(structure, code):
 
 
 @pytest.fixture
-def province():
-    call_command("load_lang_son", stdout=io.StringIO())
+def province(lang_son):
     legacy = AdminUnit.Structure.LEGACY
     staff = {}
     for username, role, units in (

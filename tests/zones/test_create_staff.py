@@ -5,6 +5,7 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from tests.factories import InvestorFactory, StaffProfileFactory, UserFactory
 from zones.access import scope_for
@@ -13,6 +14,13 @@ from zones.models import AdminUnit, StaffProfile
 PASSWORD = "Lang-Son-Huu-Lung-2025"
 User = get_user_model()
 Role = StaffProfile.Role
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The command's messages are checked in English; test_i18n checks the Vietnamese ones."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

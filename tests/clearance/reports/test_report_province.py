@@ -1,8 +1,5 @@
 """A progress report of the real province, from Hữu Lũng's staff to the provincial sign-off."""
 
-import io
-
-from django.core.management import call_command
 from django.utils import timezone
 
 from clearance.demo import vsip_phase_1
@@ -11,8 +8,7 @@ from tests.clearance.reports.helpers import LIST, NEW, detail_url, html_of, loca
 from zones.models import AdminUnit
 
 
-def test_huu_lung_staff_records_a_week_for_vsip_phase_1_and_the_province_signs_it_off(client, db):
-    call_command("load_lang_son", stdout=io.StringIO())
+def test_huu_lung_staff_records_a_week_for_vsip_phase_1_and_the_province_signs_it_off(client, lang_son):
     phase = vsip_phase_1()
     huu_lung = AdminUnit.objects.legacy().get(code=186)
     commune = AdminUnit.objects.current().get(code=6385)  # Xã Hữu Lũng, which took in Xã Hồ Sơn
