@@ -52,4 +52,4 @@ lock: $(VENV)/.dev
 	$(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.11 $(UPGRADE) requirements-dev.in -o requirements-dev.txt
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .coverage htmlcov

@@ -70,6 +70,15 @@ def english(client):
 
 
 @pytest.fixture
+def in_english():
+    """Messages made outside a request (services, rules, commands) in English, to assert on their msgids.
+
+    A module whose every test reads English says `pytestmark = pytest.mark.usefixtures("in_english")`."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def as_user(client):
     """Log the client in as a user, optionally reading another language: as_user(user, "en")."""
 

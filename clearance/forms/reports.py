@@ -35,7 +35,7 @@ def _count_field(label, help_text=""):
 def _vnd_field(label):
     return forms.IntegerField(
         label=label,
-        help_text=_("In whole đồng; dots between thousands are fine: 291.290.000.000"),
+        help_text=_("In whole đồng; commas between thousands are fine: 291,290,000,000"),
         required=False,
         min_value=0,
         max_value=MAX_VND,
@@ -52,7 +52,7 @@ def _vnd_field(label):
 def _hectare_field(label):
     return forms.DecimalField(
         label=label,
-        help_text=_("In hectares, with a comma before decimals: 127,49"),
+        help_text=_("In hectares, with a point before decimals: 127.49"),
         required=False,
         min_value=0,
         max_digits=10,

@@ -73,8 +73,9 @@ def _display(model, name, value):
         return "—"
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
-    if hasattr(value, "strftime"):
-        return date_format(value, "SHORT_DATE_FORMAT")
+    if model_field.many_to_one:  # history keeps the key; the reader wants the commune's name
+        related = model_field.related_model._base_manager.filter(pk=value).first()
+        return str(related) if related is not None else _("(deleted, #%(id)s)") % {"id": value}
     return str(value)
 
 

@@ -79,7 +79,9 @@ def import_preview(*, inventory_import, user):
 @transaction.atomic
 def import_apply(*, inventory_import, user):
     """Write every row of the import, or none (ImportRejected)."""
-    record = InventoryImport.objects.select_for_update().select_related("phase").get(pk=inventory_import.pk)
+    # Lock the import's own row only: locking its phase too would hold up every case created in
+    # the phase meanwhile, and deadlock with one that inserts a parcel this file also writes.
+    record = InventoryImport.objects.select_for_update(of=("self",)).select_related("phase").get(pk=inventory_import.pk)
     if record.status == InventoryImport.Status.APPLIED:
         raise ImportRejected(
             _("This file was already applied on %(when)s; upload it again to re-import it.")

@@ -157,7 +157,8 @@ def report_problems(*, phase, unit, reported_on, figures, require_figures=True):
                 % {"handed": ha(figures["area_handed_over_ha"]), "phase": phase, "area": ha(phase.area_ha)},
             )
         )
-    if require_figures and not any(given(name) and figures[name] != "" for name in FIGURE_FIELDS):
+    # A text of spaces alone is no obstacle: it is stored trimmed, so it counts trimmed.
+    if require_figures and not any(given(name) and str(figures[name]).strip() for name in FIGURE_FIELDS):
         problems.append((None, _("Enter at least one figure, obstacle or proposal.")))
     return problems
 

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.utils import translation
 
 from clearance import rules
 from clearance.models import Stage, StageEvent
@@ -20,10 +19,7 @@ DECIDED = D(2024, 9, 9)
 PAID = D(2024, 9, 20)
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 def acts(*kinds):

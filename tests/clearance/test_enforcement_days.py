@@ -42,10 +42,7 @@ WORKING_SATURDAY = Override(
 )
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 def enforcement(day, *, start_time=None, recorded=RECORDED, overrides=()):

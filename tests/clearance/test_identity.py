@@ -9,7 +9,6 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
 
 from clearance.identity import PROVINCE_CODES_FILE, normalize_id_number, province_codes
 from clearance.inventory.template import build_csv, build_xlsx, export_rows
@@ -37,11 +36,7 @@ HOUSEHOLD, INDIVIDUAL = Case.Kind.HOUSEHOLD, Case.Kind.INDIVIDUAL
 ORGANIZATION, COMMUNITY = Case.Kind.ORGANIZATION, Case.Kind.COMMUNITY
 
 
-@pytest.fixture(autouse=True)
-def in_english():
-    """The messages are asserted on their English msgids; the site speaks Vietnamese."""
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 def refused(raw, kind=HOUSEHOLD):

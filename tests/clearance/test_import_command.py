@@ -10,12 +10,7 @@ from django.utils import translation
 from clearance.models import Case, InventoryImport, LandParcel
 from tests.clearance.test_imports import CAO_LOC_DONG_DANG, counts, csv_bytes, local_staff, many, parcel, xlsx_bytes
 
-
-@pytest.fixture(autouse=True)
-def in_english():
-    """Commands speak the site language (Vietnamese); these assertions read the English msgids."""
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 def test_the_command_speaks_the_site_language_vietnamese(tmp_path, huu_lung, vsip_phase):

@@ -9,7 +9,6 @@ import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
 
 from clearance.inventory.template import build_xlsx, export_rows
 from clearance.land_use import (
@@ -35,10 +34,7 @@ C15 = FILES / "c15_land_use_codes.xlsx"
 LAND_USE = "Loại đất"
 
 
-@pytest.fixture(autouse=True)
-def in_english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 # --- the nomenclature --------------------------------------------------------------------------

@@ -265,12 +265,6 @@ def test_what_each_role_may_do(lang_son, role, edit, submit, sign_off, import_):
 
 
 @pytest.fixture
-def english(client, settings):
-    # Strings added with this feature are not in the Vietnamese catalogue until it is refreshed.
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-
-
-@pytest.fixture
 def huu_lung_client(client, lang_son):
     client.force_login(staff(legacy(HUU_LUNG)))
     return client

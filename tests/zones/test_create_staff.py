@@ -5,7 +5,6 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from tests.factories import InvestorFactory, StaffProfileFactory, UserFactory
 from zones.access import scope_for
@@ -16,11 +15,7 @@ User = get_user_model()
 Role = StaffProfile.Role
 
 
-@pytest.fixture(autouse=True)
-def in_english():
-    """The command's messages are checked in English; test_i18n checks the Vietnamese ones."""
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 @pytest.fixture

@@ -14,10 +14,7 @@ DAY_OFF = CalendarOverride.Kind.DAY_OFF
 WORKING_DAY = CalendarOverride.Kind.WORKING_DAY
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 def calendar(*years, overrides=()):

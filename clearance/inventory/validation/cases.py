@@ -74,7 +74,7 @@ class CaseChecks:
             self.error(
                 row,
                 column,
-                value if key != "unit_structure" else STRUCTURE_LABEL[value],
+                self.shown(key, value),
                 _("Case %(code)s has a different value on row %(row)d (“%(other)s”): a case's cells must agree.")
                 % {"code": data.code, "row": first_row, "other": self.shown(key, first_value)},
                 "case_conflict",

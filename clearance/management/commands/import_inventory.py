@@ -56,9 +56,9 @@ class Command(BaseCommand):
         except ImportRefused as refusal:
             raise CommandError(_("File refused: %(reason)s") % {"reason": refusal.message}) from refusal
         except ImportRejected as rejection:
-            if rejection.plan is not None:
-                for problem in rejection.plan.errors:
-                    self.stderr.write(str(problem))
+            problems = rejection.plan.errors if rejection.plan is not None else [rejection.message]
+            for problem in problems:
+                self.stderr.write(str(problem))
             raise CommandError(
                 _("%(file)s: %(count)d error(s); nothing was written.")
                 % {"file": os.path.basename(file), "count": len(rejection.plan.errors) if rejection.plan else 1}

@@ -39,12 +39,3 @@ def world(db):
     w.investor = UserFactory(username="vsip_reader")
     StaffProfileFactory(user=w.investor, role=StaffProfile.Role.INVESTOR, investor=w.vsip.zone.investor)
     return w
-
-
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
