@@ -6,7 +6,7 @@ PORT ?= 8000
 
 PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes
 
-.PHONY: run test coverage lint lock setup clean
+.PHONY: run test coverage bench-suite lint lock setup clean
 
 # What the portal runs on (requirements.txt), and on top of it the test and lint tools
 # (requirements-dev.txt); both pinned with hashes by `make lock`.
@@ -40,6 +40,10 @@ test: $(VENV)/.dev
 # The same suite, then the lines and branches that no test reaches.
 coverage: $(VENV)/.dev
 	$(PY) -m pytest -n auto --cov --cov-report=term-missing:skip-covered
+
+# What a test pays for the province and the demo: building them against replaying the snapshot.
+bench-suite: $(VENV)/.dev
+	$(PY) -m tests.bench_snapshot
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -168,16 +168,6 @@ class OverdueFilter(CaseBottleneckFilter):
         method="filter_overdue", choices=OVERDUE_CHOICES, label=_("Deadline"), empty_label=_("All")
     )
 
-    def filter_land_group(self, queryset, name, value):
-        """Cases with a parcel of which any use is of the group: a two-use parcel counts in both."""
-        return _with_land_uses(queryset, [use.code for use in nomenclature().values() if use.group == value])
-
-    def filter_land_use(self, queryset, name, value):
-        """Cases with a parcel of this use, written with the code or with an old code that maps to it."""
-        return _with_land_uses(
-            queryset, [use.code for use in nomenclature().values() if value in (use.code, use.maps_to)]
-        )
-
     def filter_overdue(self, queryset, name, value):
         # The list is already annotated by with_deadlines(); only the choice's condition is added.
         return queryset.filter(OVERDUE_KINDS[value])

@@ -39,6 +39,7 @@ class Snapshot:
 
     def __init__(self, rows):
         self.rows = rows
+        self._prepared = {}  # database alias: [(sql, params)]
 
     @classmethod
     def take(cls, build, base=None, using=DEFAULT_DB_ALIAS):
@@ -75,6 +76,15 @@ class Snapshot:
         """
         connection = connections[using]
         with transaction.atomic(using=using), connection.cursor() as cursor:
+            for sql, params in self._statements(connection):
+                cursor.execute(sql, params)
+            for sql in connection.ops.sequence_reset_sql(no_style(), list(self.rows)):
+                cursor.execute(sql)
+
+    def _statements(self, connection):
+        """The INSERTs, with their values prepared for the database once and kept for every restore."""
+        if connection.alias not in self._prepared:
+            statements = []
             for model, rows in self.rows.items():
                 fields = model._meta.concrete_fields
                 columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
@@ -83,13 +93,16 @@ class Snapshot:
                 batch = min(500, (connection.features.max_query_params or 10**6) // len(fields))
                 for start in range(0, len(rows), batch):
                     chunk = rows[start : start + batch]
+                    sql = (
+                        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) "
+                        f"VALUES {', '.join([placeholder] * len(chunk))}"
+                    )
                     params = [
                         f.get_db_prep_save(v, connection) for row in chunk for f, v in zip(fields, row, strict=True)
                     ]
-                    cursor.execute(
-                        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) "
-                        f"VALUES {', '.join([placeholder] * len(chunk))}",
-                        params,
-                    )
-            for sql in connection.ops.sequence_reset_sql(no_style(), list(self.rows)):
-                cursor.execute(sql)
+                    if connection.vendor == "postgresql":  # interpolated once, not at every restore
+                        with connection.cursor() as cursor:
+                            sql, params = cursor.cursor.mogrify(sql, params).decode(), None
+                    statements.append((sql, params))
+            self._prepared[connection.alias] = statements
+        return self._prepared[connection.alias]

@@ -276,7 +276,8 @@ def value_ticks(highest, *, integer=False):
         if candidate >= raw:
             step = candidate
             break
-    step = max(step, Decimal(1)) if integer else step
+    if integer:  # counts below one tick of 0,1 find no whole candidate: their step is 1
+        step = max(step or Decimal(1), Decimal(1))
     count = math.ceil(highest / step)
     return step * count, [step * i for i in range(count + 1)]
 

@@ -217,9 +217,6 @@ class Investor(Searchable):
 
 
 class ZoneQuerySet(SearchQuerySet):
-    def industrial_zones(self):
-        return self.filter(kind=Zone.Kind.INDUSTRIAL_ZONE)
-
     def industrial_clusters(self):
         return self.filter(kind=Zone.Kind.INDUSTRIAL_CLUSTER)
 

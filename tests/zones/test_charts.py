@@ -43,6 +43,7 @@ def y_of(chart, value):
         (Decimal("0.35"), False, [0, Decimal("0.1"), Decimal("0.2"), Decimal("0.3"), Decimal("0.4")]),
         (Decimal("12.5"), False, [0, Decimal("2.5"), 5, Decimal("7.5"), 10, Decimal("12.5")]),
         (0, True, [0, 1]),
+        (Decimal("0.3"), True, [0, 1]),  # a count axis under one tick of 0,1: whole steps still
     ],
 )
 def test_value_axis_has_round_ticks_from_zero_over_the_highest_value(highest, integer, ticks):

@@ -84,10 +84,3 @@ def _apply(instance, wanted):
 
 def cells_max_chars():
     return MAX_CELL_CHARS
-
-
-def _plain_text(value):
-    try:
-        return cells.text(value)
-    except cells.CellError:
-        return ""

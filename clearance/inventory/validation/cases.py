@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from clearance.identity import normalize_id_number
 from clearance.inventory import cells
 from clearance.inventory.columns import CASE_KIND_LABEL, CSV_ASSETS_COLUMN, PARCEL_COLUMNS, STRUCTURE_LABEL
-from clearance.inventory.validation.base import COLUMNS, INVALID, _plain_text
+from clearance.inventory.validation.base import COLUMNS, INVALID
 from clearance.land_use import format_uses, uses_with_areas
 from clearance.models import Case
 from zones.models import AdminUnit
@@ -146,7 +146,7 @@ class CaseChecks:
         return unit
 
     def fetch_existing(self, cases):
-        codes = set(cases) | {_plain_text(row.values.get("code")) for row in self.table.asset_rows}
+        codes = set(cases) | {cells.text(row.values.get("code")) for row in self.table.asset_rows}
         queryset = Case.objects.filter(phase=self.phase, code__in=codes - {""})
         if self.lock:
             queryset = queryset.select_for_update()

@@ -1,11 +1,13 @@
 """The bottleneck lists against the same lists worked out in the test from the raw rows."""
 
+import datetime
 import io
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from clearance.models import Case, Stage
@@ -147,9 +149,15 @@ def test_stuck_list_says_which_cases_count_from_the_day_they_were_recorded(offic
     expected = Expected(TODAY)
     undated = {case.code for case in expected.cases if not expected.stage_began(case)[1]}
     assert undated
+    # Recorded 100 days ago with no dated step since: stuck, counted from the day of recording.
+    recorded = timezone.make_aware(datetime.datetime.combine(TODAY - datetime.timedelta(days=100), datetime.time(9)))
+    Case.objects.filter(code__in=undated).update(created_at=recorded)
+    expected = Expected(TODAY)
     html = officer.get(STUCK, {"stuck_days": 1}).content.decode()
     marked = {code for code in case_codes(html) if "the day the case was recorded" in row_of(html, code)}
-    assert marked == undated & set(expected.stuck(1))
+    assert marked == undated
+    assert undated <= set(expected.stuck(1))
+    assert all(expected.stuck(1)[code] == 100 for code in undated)
 
 
 @pytest.mark.parametrize("value", ["0", "3651", "-5", "abc", "1.5", "60 ngày"])
