@@ -28,8 +28,6 @@ from tests.factories import (
     ProgressReportFactory,
     ProvinceFactory,
     SourceFactory,
-    StaffProfileFactory,
-    UserFactory,
     ZoneFactory,
     local_staff,
 )
@@ -74,13 +72,6 @@ def accepted_report(phase, unit, reported_on, **figures):
 
 
 @pytest.fixture
-def officer(db):
-    user = UserFactory(username="officer_edges")
-    StaffProfileFactory(user=user)
-    return user
-
-
-@pytest.fixture
 def area(db):
     """A legacy district with one commune and a zone phase, and a 2025 commune elsewhere in the province."""
     district = DistrictFactory(name="Huyện Hữu Lũng")
@@ -94,24 +85,24 @@ def area(db):
 # --- case list and report list ------------------------------------------------------------------
 
 
-def test_case_list_names_a_unit_without_a_parent_alone_on_the_page(as_user, officer):
+def test_case_list_names_a_unit_without_a_parent_alone_on_the_page(as_user, user):
     province = ProvinceFactory()
     case = CaseFactory(unit=province, name="Hộ ông Vi Văn Tỉnh")
 
-    html = as_user(officer).get(reverse("clearance:case_list")).content.decode()
+    html = as_user(user).get(reverse("clearance:case_list")).content.decode()
 
     row = html.split(case.code, 1)[1].split("</tr>", 1)[0]
     assert province.name in row
     assert f"{province.name}<br>" not in row  # no parent unit written under it
 
 
-def test_report_list_export_names_a_2025_commune_alone_and_says_a_report_was_corrected(as_user, officer, area):
+def test_report_list_export_names_a_2025_commune_alone_and_says_a_report_was_corrected(as_user, user, area):
     _district, _commune, phase, other_staff, _other = area
     huu_lung_2025 = current_commune("Xã Hữu Lũng", 99385)
     first = accepted_report(phase, huu_lung_2025, D(2025, 8, 4), cases_counted=40)
     correction = accepted_report(phase, huu_lung_2025, D(2025, 8, 4), cases_counted=42, corrects=first)
 
-    rows = csv_rows(as_user(officer, "en").get(reverse("clearance:report_list"), {"_export": "csv"}))
+    rows = csv_rows(as_user(user, "en").get(reverse("clearance:report_list"), {"_export": "csv"}))
 
     by_id = {int(row["Report"]): row for row in rows}
     assert set(by_id) == {first.pk, correction.pk}
@@ -125,7 +116,7 @@ def test_report_list_export_names_a_2025_commune_alone_and_says_a_report_was_cor
 # --- the dashboard --------------------------------------------------------------------------------
 
 
-def test_overview_sums_more_than_and_about_figures_as_about(as_user, officer, area):
+def test_overview_sums_more_than_and_about_figures_as_about(as_user, user, area):
     _district, _commune, phase, other_staff, _other = area
     accepted_report(
         phase,
@@ -138,14 +129,14 @@ def test_overview_sums_more_than_and_about_figures_as_about(as_user, officer, ar
         phase, current_commune("Xã Tuấn Sơn", 99386), D(2025, 8, 11), cases_counted=20, cases_counted_qualifier="about"
     )
 
-    html = as_user(officer, "en").get(reverse("zones:overview")).content.decode()
+    html = as_user(user, "en").get(reverse("zones:overview")).content.decode()
 
     assert "about 510" in html
     assert "more than 510" not in html
     assert "510" not in as_user(other_staff, "en").get(reverse("zones:overview")).content.decode()
 
 
-def test_report_checks_show_money_in_dong_and_export_the_qualifier_with_the_figure(as_user, officer, area):
+def test_report_checks_show_money_in_dong_and_export_the_qualifier_with_the_figure(as_user, user, area):
     _district, commune, phase, other_staff, _other = area
     accepted_report(
         phase,
@@ -157,10 +148,10 @@ def test_report_checks_show_money_in_dong_and_export_the_qualifier_with_the_figu
     )
     url = reverse("clearance:report_checks")
 
-    html = as_user(officer).get(url).content.decode()
+    html = as_user(user).get(url).content.decode()
     assert "300.000.000 ₫" in html
 
-    rows = csv_rows(as_user(officer, "en").get(url, {"_export": "csv"}))
+    rows = csv_rows(as_user(user, "en").get(url, {"_export": "csv"}))
     reported = {row["Figure"]: row["Reported"] for row in rows}
     assert reported["Cases counted"] == "more than 490"
     assert reported["Plans approved (VND)"] == "300000000"
@@ -170,13 +161,13 @@ def test_report_checks_show_money_in_dong_and_export_the_qualifier_with_the_figu
 # --- bottlenecks ---------------------------------------------------------------------------------
 
 
-def test_stuck_list_marks_a_case_counted_from_the_day_it_was_recorded(as_user, officer, area):
+def test_stuck_list_marks_a_case_counted_from_the_day_it_was_recorded(as_user, user, area):
     _district, commune, phase, other_staff, _other = area
     case = CaseFactory(phase=phase, unit=commune, stage=Stage.INVENTORY)  # no dated step at all
     Case.objects.filter(pk=case.pk).update(created_at=timezone.now() - datetime.timedelta(days=100))
     url = reverse("clearance:bottleneck_stuck")
 
-    html = as_user(officer, "en").get(url, {"stuck_days": 30}).content.decode()
+    html = as_user(user, "en").get(url, {"stuck_days": 30}).content.decode()
 
     row = html.split(f">{case.code}<", 1)[1].split("</tr>", 1)[0]
     assert "no dated step: the day the case was recorded" in row
@@ -186,12 +177,12 @@ def test_stuck_list_marks_a_case_counted_from_the_day_it_was_recorded(as_user, o
 # --- the weekly report ---------------------------------------------------------------------------
 
 
-def test_weekly_report_compares_money_of_a_report_of_the_week_in_dong(as_user, officer, area):
+def test_weekly_report_compares_money_of_a_report_of_the_week_in_dong(as_user, user, area):
     _district, commune, phase, _other_staff, _other = area
     CaseFactory(phase=phase, unit=commune, stage=Stage.INVENTORY)
     accepted_report(phase, commune, D(2025, 11, 24), cases_counted=None, amount_paid_vnd=5_000_000)
 
-    html = as_user(officer).get(reverse("clearance:weekly_report"), {"week": "2025-W48"}).content.decode()
+    html = as_user(user).get(reverse("clearance:weekly_report"), {"week": "2025-W48"}).content.decode()
 
     assert "5.000.000 ₫" in html
     assert "0 ₫" in html.split("5.000.000 ₫", 1)[1].split("</td>", 1)[0]

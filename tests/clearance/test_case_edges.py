@@ -31,6 +31,13 @@ APPROVED = D(2024, 9, 2)
 DECIDED = D(2024, 9, 9)
 TODAY = D(2025, 6, 1)
 
+# The document of a survey count (kiểm đếm): its minutes, as the pages record it.
+INVENTORY_MINUTES = {
+    "doc_type": StageEvent.DocType.MINUTES,
+    "doc_number": "12/BB-HĐBT",
+    "doc_issuer": "Hội đồng bồi thường huyện Hữu Lũng",
+}
+
 
 def legacy(code):
     return AdminUnit.objects.get(structure=AdminUnit.Structure.LEGACY, code=code)
@@ -126,9 +133,7 @@ def test_a_write_from_version_0_lists_every_save_since_the_case_was_created(huu_
         expected_version=1,
         stage=Stage.INVENTORY,
         happened_on=INVENTORY,
-        doc_type=StageEvent.DocType.MINUTES,
-        doc_number="12/BB-HĐBT",
-        doc_issuer="Hội đồng bồi thường huyện Hữu Lũng",
+        **INVENTORY_MINUTES,
         user=colleague,
         reason="Kiểm đếm xong",
     )
@@ -163,9 +168,7 @@ def test_the_event_service_refuses_a_main_line_stage_and_writes_nothing(huu_lung
             expected_version=1,
             kind="inventory",  # as a script would pass it
             happened_on=INVENTORY,
-            doc_type=StageEvent.DocType.MINUTES,
-            doc_number="12/BB-HĐBT",
-            doc_issuer="Hội đồng bồi thường huyện Hữu Lũng",
+            **INVENTORY_MINUTES,
             user=huu_lung,
             reason="Kiểm đếm xong",
         )

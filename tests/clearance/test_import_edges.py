@@ -54,6 +54,14 @@ def cao_loc(lang_son):
     return local_staff("caoloc", 183)
 
 
+def assert_refused_writing_nothing(user, phase, file_name, content):
+    """Imported for real (not a dry run), the file is refused and no row of any table changes."""
+    before = counts()
+    with pytest.raises(ImportRejected):
+        import_file(user=user, phase=phase, file_name=file_name, content=content)
+    assert counts() == before
+
+
 def ho_son():
     return AdminUnit.objects.get(code=HO_SON, structure=AdminUnit.Structure.LEGACY)
 
@@ -294,15 +302,12 @@ def test_a_recovered_area_of_zero_or_less_is_refused_on_its_cell(huu_lung, vsip_
         )
     assert error_codes(plan) == [(3, "Diện tích thu hồi (m²)", "not_positive")]
     assert plan.errors[0].message == "The recovered area must be greater than zero."
-    before = counts()
-    with pytest.raises(ImportRejected):
-        import_file(
-            user=huu_lung,
-            phase=vsip_phase,
-            file_name="a.xlsx",
-            content=xlsx_bytes([parcel("HS-1", 1), parcel("HS-1", 2, **{"Diện tích thu hồi (m²)": recovered})]),
-        )
-    assert counts() == before
+    assert_refused_writing_nothing(
+        huu_lung,
+        vsip_phase,
+        "a.xlsx",
+        xlsx_bytes([parcel("HS-1", 1), parcel("HS-1", 2, **{"Diện tích thu hồi (m²)": recovered})]),
+    )
 
 
 @pytest.mark.parametrize(
@@ -417,15 +422,7 @@ def test_a_bad_asset_in_a_csv_cell_is_named_by_its_place(huu_lung, vsip_phase, c
         plan = csv_dry_run(huu_lung, vsip_phase, rows)
     assert errors(plan) == [("CSV", 3, "Tài sản", shown, code)]
     assert plan.errors[0].message == message
-    before = counts()
-    with pytest.raises(ImportRejected):
-        import_file(
-            user=huu_lung,
-            phase=vsip_phase,
-            file_name="a.csv",
-            content=csv_bytes(rows, headers=CSV_HEADERS, delimiter=";"),
-        )
-    assert counts() == before
+    assert_refused_writing_nothing(huu_lung, vsip_phase, "a.csv", csv_bytes(rows, headers=CSV_HEADERS, delimiter=";"))
 
 
 # --- a concurrent writer (PostgreSQL only) -------------------------------------------------------
