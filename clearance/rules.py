@@ -346,7 +346,10 @@ def check_side_event(*, current, recorded, kind, happened_on, today, calendar=No
     """Refusals for a compulsory inventory decision, an enforcement or a resettlement.
 
     An enforcement needs `calendar` (see enforcement_day_refusals) and checks `start_time` if it is given.
+    Raises ValueError for a kind that is not one of SIDE_EVENTS.
     """
+    if kind not in SIDE_EVENTS:
+        raise ValueError(f"{kind!r} is not a side event")
     if kind in recorded:
         return [_already_recorded(kind, recorded)]
     refusals = _not_in_future(happened_on, today, _label(kind))
@@ -367,7 +370,7 @@ def check_side_event(*, current, recorded, kind, happened_on, today, calendar=No
         if calendar is None:
             raise TypeError("an enforcement is checked against the working-day calendar: pass calendar=")
         refusals += enforcement_day_refusals(happened_on, calendar=calendar, start_time=start_time)
-    elif kind == Kind.RESETTLEMENT:
+    else:  # Kind.RESETTLEMENT
         approved = recorded.get(Kind.PLAN_APPROVED)
         if approved is None:
             refusals.append(

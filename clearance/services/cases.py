@@ -221,8 +221,6 @@ def case_record_event(
 
     An enforcement is checked against the working-day calendar (Tết, days off, holidays) and its start time.
     """
-    if kind not in rules.SIDE_EVENTS:
-        raise ValueError(f"{kind!r} is not a side event")
     calendar = work_calendar(rules.calendar_years(happened_on)) if kind == StageEvent.Kind.ENFORCEMENT else None
     case = _lock(case_id, expected_version)
     refusals = rules.check_side_event(

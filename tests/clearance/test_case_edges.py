@@ -31,6 +31,14 @@ APPROVED = D(2024, 9, 2)
 DECIDED = D(2024, 9, 9)
 TODAY = D(2025, 6, 1)
 
+# Every step up to the recovery decision, dated.
+THROUGH_DECISION = {
+    Kind.NOTICE: NOTICE,
+    Kind.INVENTORY: INVENTORY,
+    Kind.PLAN_POSTED: POSTED,
+    Kind.PLAN_APPROVED: APPROVED,
+    Kind.RECOVERY_DECIDED: DECIDED,
+}
 # The document of a survey count (kiểm đếm): its minutes, as the pages record it.
 INVENTORY_MINUTES = {
     "doc_type": StageEvent.DocType.MINUTES,
@@ -207,13 +215,7 @@ def test_a_recovery_decision_is_refused_while_the_plan_approval_is_not_recorded(
 
 
 def test_a_handover_is_refused_while_the_payment_is_not_recorded(in_english):
-    recorded = {
-        Kind.NOTICE: NOTICE,
-        Kind.INVENTORY: INVENTORY,
-        Kind.PLAN_POSTED: POSTED,
-        Kind.PLAN_APPROVED: APPROVED,
-        Kind.RECOVERY_DECIDED: DECIDED,
-    }
+    recorded = THROUGH_DECISION
     refusals = advance(Stage.HANDED_OVER, D(2024, 10, 1), current=Stage.HANDED_OVER, recorded=recorded)
     assert refusals == [rules.Refusal("The land is handed over after payment, which is not recorded.")]
     assert (
@@ -250,13 +252,7 @@ def test_without_the_approval_the_recovery_decision_hint_gives_only_the_notice_p
 
 def test_the_payment_hint_gives_the_30_day_deadline(in_english):
     # Art. 94 cl. 3: payment within 30 days of the approval; a later one owes interest.
-    recorded = {
-        Kind.NOTICE: NOTICE,
-        Kind.INVENTORY: INVENTORY,
-        Kind.PLAN_POSTED: POSTED,
-        Kind.PLAN_APPROVED: APPROVED,
-        Kind.RECOVERY_DECIDED: DECIDED,
-    }
+    recorded = THROUGH_DECISION
     assert rules.advance_hints(stage=Stage.PAID, recorded=recorded, non_agricultural=False) == [
         "On or after the recovery decision of 09/09/2024.",
         "Plan approved on 02/09/2024: payment is due by 02/10/2024; a later payment owes interest.",
