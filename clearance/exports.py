@@ -1,4 +1,7 @@
-"""Any django-tables2 table as a CSV or XLSX download: every row of its data, typed, safe to open.
+"""Any django-tables2 table as an XLSX or CSV download: every row of its data, typed, safe to open.
+
+Two CSVs: the standard one (",", decimal point, ISO dates) for other programs, and one for Excel
+set to Vietnamese (";", decimal comma, dd/mm/yyyy), which reads the standard one wrongly.
 
 A view builds its table from the filtered, scoped queryset (joined and annotated there) and asks
 `export_response` first; None means the request wants the page, not a file. Cell values come from
@@ -10,6 +13,7 @@ import codecs
 import csv
 import datetime
 import tempfile
+from dataclasses import dataclass
 from decimal import Decimal
 
 import django_tables2 as tables
@@ -37,6 +41,25 @@ XLSX_DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 XLSX_HECTARES_FORMAT = "#,##0.00"
 
 
+@dataclass(frozen=True)
+class CsvDialect:
+    """How a CSV writes what is not text. Numbers never have a thousands separator: "1.234" would read two ways."""
+
+    extension_suffix: str
+    delimiter: str
+    decimal_mark: str
+    date_format: str
+    datetime_format: str
+
+
+# For scripts and other programs; Vietnamese Excel would read its "1500.5" as text or as a date.
+CSV_STANDARD = CsvDialect("", ",", ".", "%Y-%m-%d", "%Y-%m-%d %H:%M")
+# For Excel set to Vietnamese (its list separator is ";" because "," is its decimal mark).
+CSV_VIETNAMESE = CsvDialect("-excel-vi", ";", ",", "%d/%m/%Y", "%d/%m/%Y %H:%M")
+CSV_DIALECTS = {"csv": CSV_STANDARD, "csv_vi": CSV_VIETNAMESE}
+EXPORT_KINDS = ("xlsx", *CSV_DIALECTS)
+
+
 class NumberColumn(tables.Column):
     """A column of figures whose XLSX cells get `number_format` (the CSV has the bare number).
 
@@ -59,15 +82,30 @@ def neutralise(value):
     return value
 
 
+def plain_number(value, decimal_mark="."):
+    """A number as a CSV writes it: no thousands separator, no exponent, decimals only when there are some.
+
+    1234.5 → "1234.5" (or "1234,5"), 57.00 → "57": never "1234,500" nor "1.234", which an import
+    could not tell from one thousand two hundred and thirty-four.
+    """
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite():
+        return str(value)
+    number = number.normalize()
+    if number == number.to_integral_value():
+        return str(int(number))
+    return format(number, "f").replace(".", decimal_mark)
+
+
 def export_response(request, table, *, filename):
-    """The table as a download when the request asks for one (`?_export=xlsx|csv`), else None.
+    """The table as a download when the request asks for one (`?_export=xlsx|csv|csv_vi`), else None.
 
     `filename` is the name without date or extension ("lsip-cases"); today's date is added.
     """
     if EXPORT_PARAMETER not in request.GET:
         return None
     kind = request.GET[EXPORT_PARAMETER]
-    if kind not in ("csv", "xlsx"):
+    if kind not in EXPORT_KINDS:
         return HttpResponse(
             _("This list can be downloaded as XLSX or CSV only."),
             status=400,
@@ -75,13 +113,14 @@ def export_response(request, table, *, filename):
         )
     # The ordering the user chose on the page (?sort=); no pagination: the file holds every row.
     RequestConfig(request, paginate=False).configure(table)
-    full_name = f"{filename}-{timezone.localdate().isoformat()}.{kind}"
+    today = timezone.localdate().isoformat()
     columns = [column for column in table.columns.iterall() if not column.column.exclude_from_export]
     header = [neutralise(force_str(column.header)) for column in columns]
     rows = _rows(table, columns)
-    if kind == "csv":
-        return _csv_response(header, rows, full_name)
-    return _xlsx_response(header, rows, full_name)
+    if kind in CSV_DIALECTS:
+        dialect = CSV_DIALECTS[kind]
+        return _csv_response(header, rows, f"{filename}-{today}{dialect.extension_suffix}.csv", dialect)
+    return _xlsx_response(header, rows, f"{filename}-{today}.xlsx")
 
 
 def _records(table):
@@ -114,26 +153,29 @@ class _Echo:
         return value
 
 
-def _csv_value(value):
-    # ISO dates: the one date form every spreadsheet and script reads the same way.
+def csv_value(value, dialect=CSV_STANDARD):
+    """A typed cell as the CSV dialect writes it; text (already neutralised) as it is."""
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if timezone.is_aware(value) else value
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return local.strftime(dialect.datetime_format)
     if isinstance(value, datetime.date):
-        return value.isoformat()
+        return value.strftime(dialect.date_format)
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return plain_number(value, dialect.decimal_mark)
     return value
 
 
-def _csv_response(header, rows, filename):
+def _csv_response(header, rows, filename, dialect):
     # The rows are read while the response streams, after the view has returned: keep its language.
     language = translation.get_language()
-    writer = csv.writer(_Echo())
+    writer = csv.writer(_Echo(), delimiter=dialect.delimiter)
 
     def lines():
         with translation.override(language):
             # The byte order mark makes Excel read the file as UTF-8, Vietnamese included.
             yield codecs.BOM_UTF8.decode() + writer.writerow(header)
             for row in rows:
-                yield writer.writerow([_csv_value(value) for value, _number_format in row])
+                yield writer.writerow([csv_value(value, dialect) for value, _number_format in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

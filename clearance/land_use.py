@@ -94,13 +94,17 @@ _SEPARATOR = re.compile(r"\s*[+;,/&]\s*|\s+")
 
 
 def _area(text):
-    """An area in m² written the Vietnamese way or plainly, > 0, at most one decimal; None otherwise."""
+    """An area in m² written the Vietnamese way or plainly, > 0, at most one decimal; None otherwise.
+
+    Raises ValidationError (code "ambiguous_number") for "1.500", which reads 1,5 or 1500."""
     # Imported here: the inventory package imports the models, which import this module.
     from clearance.inventory import cells
 
     try:
         area = cells.decimal(text, places=1)
-    except cells.CellError:
+    except cells.CellError as error:
+        if error.code == "ambiguous_number":  # "ONT 1.500": say both readings, never pick one
+            raise ValidationError(error.message, code=error.code) from error
         return None
     return area if area > 0 else None
 

@@ -520,6 +520,8 @@ class InventoryImport(models.Model):
 
     class Format(models.TextChoices):
         XLSX = "xlsx", "XLSX"
+        XLS = "xls", "XLS (Excel 97–2003)"
+        ODS = "ods", "ODS"
         CSV = "csv", "CSV"
 
     phase = models.ForeignKey(Phase, verbose_name=_("phase"), on_delete=models.PROTECT, related_name="imports")

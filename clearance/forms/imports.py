@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from clearance.inventory.safety import ImportRefused, check_size, file_format
+from clearance.inventory.safety import EXTENSIONS, ImportRefused, check_size, file_format
 from zones.models import Phase
 
 
@@ -15,12 +15,12 @@ class ImportUploadForm(forms.Form):
         error_messages={"invalid_choice": gettext_lazy("Choose a phase of your area.")},
     )
     file = forms.FileField(
-        label=gettext_lazy("Inventory list (.xlsx or .csv)"),
+        label=gettext_lazy("Inventory list (.xlsx, .xls, .ods or .csv)"),
         error_messages={
             "required": gettext_lazy("Choose the file to upload."),
             "empty": gettext_lazy("The file is empty."),
         },
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        widget=forms.ClearableFileInput(attrs={"accept": EXTENSIONS}),
     )
 
     def __init__(self, *args, scope, **kwargs):

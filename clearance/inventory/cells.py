@@ -1,19 +1,18 @@
-"""Reading one cell: numbers written the Vietnamese way or plainly, text kept exactly."""
+"""Reading one cell: numbers by their column's separators, text kept exactly."""
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from clearance.inventory.numbers import ColumnNumbers, NumberError
 from zones.text import fold
 
 INT_MAX = 2_147_483_647
+QUOTED_FORMULA = ("'=", "'+", "'-", "'@")
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
-_VI_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$")  # 1.234 or 1.234,5
-_VI_PLAIN = re.compile(r"^\d+(,\d+)?$")  # 1234,5
-_PLAIN = re.compile(r"^\d+(\.\d+)?$")  # 1234.5
 
 
 class CellError(ValueError):
@@ -36,6 +35,10 @@ def text(value, *, max_length=None):
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a spreadsheet that stored "12" as a number
     result = unicodedata.normalize("NFC", str(value)).strip()
+    if result.startswith(QUOTED_FORMULA):
+        # The quote that LSIP's downloads (and Excel, when typed) put before text a spreadsheet would
+        # run as a formula is not part of the text: "'=SUM" re-imports as "=SUM" (docs/decisions/0013).
+        result = result[1:]
     if max_length is not None and len(result) > max_length:
         raise CellError(
             _("Too long: %(length)d characters, at most %(max)d.") % {"length": len(result), "max": max_length},
@@ -62,29 +65,20 @@ def id_number(value, *, max_length):
     return result
 
 
-def decimal(value, *, places):
-    """A number: 1.234,5 (Vietnamese), 1234,5 or 1234.5; "1.234" is one thousand two hundred and thirty-four."""
+def decimal(value, *, places, numbers=None):
+    """A number: typed in a workbook, or text read by its column's separators (clearance.inventory.numbers).
+
+    `numbers` is what the column's other cells say; without it, "1.234" is refused with its two readings.
+    """
     if isinstance(value, bool):
         raise CellError(_("Not a number: %(value)s.") % {"value": value})
-    if isinstance(value, int):
+    if isinstance(value, int | Decimal):
         number = Decimal(value)
     elif isinstance(value, float):
         # A cached formula result such as 300.00000000000006 is 300.
         number = Decimal(repr(round(value, 6)))
     else:
-        raw = _SPACES.sub("", unicodedata.normalize("NFC", str(value)))
-        if _VI_GROUPED.match(raw):
-            raw = raw.replace(".", "").replace(",", ".")
-        elif _VI_PLAIN.match(raw):
-            raw = raw.replace(",", ".")
-        elif not _PLAIN.match(raw.lstrip("-")):
-            raise CellError(
-                _("Not a number: “%(value)s”. Write 1.234,5 or 1234.5.") % {"value": str(value).strip()}, "not_number"
-            )
-        try:
-            number = Decimal(raw)
-        except InvalidOperation as error:
-            raise CellError(_("Not a number: “%(value)s”.") % {"value": str(value).strip()}, "not_number") from error
+        number, _has_decimals = _read(value, numbers)
     if not number.is_finite():
         raise CellError(_("Not a number: “%(value)s”.") % {"value": value}, "not_number")
     number = number.normalize()
@@ -100,24 +94,38 @@ def decimal(value, *, places):
     return number
 
 
-def whole_number(value):
-    """A whole number such as a code, a map sheet or a parcel number."""
+def whole_number(value, numbers=None):
+    """A whole number such as a code, a map sheet or a parcel number; text never with a decimal mark."""
     if isinstance(value, bool):
         raise CellError(_("Not a whole number: %(value)s.") % {"value": value}, "not_whole")
-    if isinstance(value, float):
-        if not value.is_integer():
+    if isinstance(value, float | Decimal):
+        if not Decimal(value).is_finite() or value != int(value):
             raise CellError(_("Not a whole number: %(value)s.") % {"value": value}, "not_whole")
         value = int(value)
     if isinstance(value, int):
         number = value
     else:
-        raw = _SPACES.sub("", str(value))
-        if not raw.isascii() or not raw.isdigit():
+        try:
+            reading, has_decimals = _read(value, numbers)
+        except CellError as error:
+            if error.code == "not_number":
+                raise CellError(
+                    _("Not a whole number: “%(value)s”.") % {"value": str(value).strip()}, "not_whole"
+                ) from error
+            raise
+        if has_decimals or reading != reading.to_integral_value():
             raise CellError(_("Not a whole number: “%(value)s”.") % {"value": str(value).strip()}, "not_whole")
-        number = int(raw)
+        number = int(reading)
     if number > INT_MAX:
         raise CellError(_("Number too large: “%(value)s”.") % {"value": value}, "too_large")
     return number
+
+
+def _read(value, numbers):
+    try:
+        return (numbers or ColumnNumbers()).read(value)
+    except NumberError as error:
+        raise CellError(error.message, error.code) from error
 
 
 def word(value, words):

@@ -1,9 +1,10 @@
 """Checks an uploaded file passes BEFORE any parser sees it.
 
-A file is refused when it is too large, is not what its name says (magic bytes), is a
-zip bomb (declared sizes, compression ratio, member count, unsafe member names), carries
-an XML document type declaration (entity expansion, external entities), or is a CSV that
-is not UTF-8 text. Each refusal is an ImportRefused with a message for the user.
+A file is refused when it is too large, is not what its name says (magic bytes: ZIP for
+.xlsx and .ods, OLE2 for .xls), is a zip bomb (declared sizes, compression ratio, member
+count, unsafe member names), carries an XML document type declaration (entity expansion,
+external entities), is a Strict Open XML workbook, or is a CSV that is not UTF-8 or UTF-16
+text. Each refusal is an ImportRefused with a message for the user.
 
 zipfile never inflates a member beyond the size its directory declares (it stops and
 then fails the CRC check), so checking the declared sizes bounds what openpyxl reads.
@@ -16,6 +17,7 @@ import zipfile
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_ZIP_MEMBERS = 200
@@ -27,7 +29,22 @@ SCAN_CHUNK = 64 * 1024
 
 XLSX_MAGIC = b"PK\x03\x04"
 XLSX_REQUIRED_MEMBERS = ("[Content_Types].xml", "xl/workbook.xml")
-FORMATS = {".xlsx": "xlsx", ".csv": "csv"}
+# Excel 97–2003 files are OLE2 compound documents.
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+ODS_REQUIRED_MEMBERS = ("mimetype", "content.xml")
+ODS_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ODS_OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+# A cell with content beyond these unfolds a sheet far past any list (.xls sheets stop at 256 columns).
+ODS_MAX_COLUMNS = 256
+ODS_SLACK_ROWS = 100  # title rows, totals and signatures
+# "Strict Open XML Spreadsheet" in Excel's Save As list; openpyxl reads only the usual (transitional) form.
+STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+FORMATS = {".xlsx": "xlsx", ".xls": "xls", ".ods": "ods", ".csv": "csv"}
+EXTENSIONS = ".xlsx,.xls,.ods,.csv"  # for the upload field's "accept"
+_SAVE_AS_XLSX = gettext_lazy(
+    "(File → Save As → Excel Workbook; in Vietnamese Excel: Tệp → Lưu Thành → Sổ làm việc Excel)"
+)
 
 
 class ImportRefused(Exception):
@@ -47,18 +64,21 @@ def max_bytes():
 
 
 def file_format(file_name):
-    """xlsx or csv, from the name; anything else is refused."""
+    """xlsx, xls, ods or csv, from the name; anything else is refused."""
     extension = posixpath.splitext((file_name or "").lower())[1]
     if extension in FORMATS:
         return FORMATS[extension]
-    if extension in (".xls", ".xlsm", ".xlsb", ".ods"):
+    if extension in (".xlsm", ".xlsb"):
         raise ImportRefused(
-            _("“%(name)s” is not an .xlsx or .csv file. Open it in Excel and save it as “Excel Workbook (.xlsx)”.")
-            % {"name": file_name},
+            _(
+                "“%(name)s” is not an .xlsx, .xls, .ods or .csv file. Open it in Excel and save it as “Excel "
+                "Workbook (.xlsx)” %(menu)s."
+            )
+            % {"name": file_name, "menu": _SAVE_AS_XLSX},
             "extension",
         )
     raise ImportRefused(
-        _("“%(name)s” is not an inventory sheet: upload an .xlsx or .csv file made from the template.")
+        _("“%(name)s” is not an inventory sheet: upload an .xlsx, .xls, .ods or .csv file made from the template.")
         % {"name": file_name},
         "extension",
     )
@@ -76,22 +96,133 @@ def check_size(size):
 
 
 def check_file(file_name, data):
-    """The file's format (xlsx or csv) if it may be parsed; ImportRefused otherwise."""
+    """The file's format (xlsx, xls, ods or csv) if it may be parsed; ImportRefused otherwise."""
     fmt = file_format(file_name)
     check_size(len(data))
     if fmt == "xlsx":
         check_xlsx(data)
+    elif fmt == "xls":
+        check_xls(data)
+    elif fmt == "ods":
+        check_ods(data)
     else:
         decode_csv(data)
     return fmt
 
 
 def check_xlsx(data):
+    if data.startswith(OLE2_MAGIC):
+        raise ImportRefused(
+            _(
+                "The file is named .xlsx but is an Excel 97–2003 workbook or a password-protected one. Remove any "
+                "password, then save it again as .xlsx %(menu)s."
+            )
+            % {"menu": _SAVE_AS_XLSX},
+            "not_xlsx",
+        )
     if not data.startswith(XLSX_MAGIC):
         raise ImportRefused(
             _("The file is named .xlsx but is not an Excel workbook. Save it again from Excel as .xlsx."),
             "not_xlsx",
         )
+    with _checked_zip(data) as archive:
+        names = set(archive.namelist())
+        if not all(name in names for name in XLSX_REQUIRED_MEMBERS):
+            raise ImportRefused(
+                _("The file is a ZIP archive but not an Excel workbook. Save it from Excel as .xlsx."), "not_xlsx"
+            )
+        with archive.open("xl/workbook.xml") as workbook:
+            head = workbook.read(SCAN_CHUNK)
+        if STRICT_NAMESPACE in head:
+            raise ImportRefused(
+                _(
+                    "The workbook was saved as “Strict Open XML Spreadsheet”, a form of .xlsx that cannot be read "
+                    "here. Open it in Excel and save it again as “Excel Workbook (.xlsx)” %(menu)s."
+                )
+                % {"menu": _SAVE_AS_XLSX},
+                "strict_ooxml",
+            )
+
+
+def check_xls(data):
+    """An Excel 97–2003 workbook: an OLE2 file (calamine reads it; there is no XML to check)."""
+    if data.startswith(XLSX_MAGIC):
+        raise ImportRefused(
+            _("The file is named .xls but is an Excel 2007 or later workbook: rename it to .xlsx."), "xls_is_zip"
+        )
+    if not data.startswith(OLE2_MAGIC):
+        # Many programs export a web page and name it .xls; Excel opens it, with a warning.
+        raise ImportRefused(
+            _(
+                "The file is named .xls but is not an Excel 97–2003 workbook (programs often export a web page "
+                "under that name). Open it in Excel and save it as “Excel Workbook (.xlsx)” %(menu)s."
+            )
+            % {"menu": _SAVE_AS_XLSX},
+            "not_xls",
+        )
+
+
+def check_ods(data):
+    """An OpenDocument spreadsheet: a ZIP whose "mimetype" part says so, checked like an .xlsx."""
+    not_ods = ImportRefused(
+        _(
+            "The file is named .ods but is not an OpenDocument spreadsheet. Save it again from LibreOffice Calc "
+            "as .ods, or from Excel as .xlsx."
+        ),
+        "not_ods",
+    )
+    if not data.startswith(XLSX_MAGIC):
+        raise not_ods
+    with _checked_zip(data) as archive:
+        names = set(archive.namelist())
+        if not all(name in names for name in ODS_REQUIRED_MEMBERS) or archive.read("mimetype").strip() != ODS_MIMETYPE:
+            raise not_ods
+        if "META-INF/manifest.xml" in names and b"encryption-data" in archive.read("META-INF/manifest.xml"):
+            raise ImportRefused(
+                _("The spreadsheet is password-protected. Remove the password and save it again."), "zip_encrypted"
+            )
+        with archive.open("content.xml") as content:
+            _check_ods_extent(content)
+
+
+def _check_ods_extent(content):
+    """Refuse a sheet whose repeated rows or cells would unfold past the row limit.
+
+    OpenDocument writes N equal rows once with number-rows-repeated="N", and the reader
+    unfolds them: a 1 KB file can ask for millions of cells. Empty repeats (LibreOffice ends
+    every sheet with a million of them) unfold to nothing and are not counted.
+    """
+    from defusedxml.ElementTree import iterparse
+
+    from clearance.inventory.reading.rows import BLANK_ROW_ALLOWANCE, max_rows
+
+    table, row, cell = (f"{{{ODS_TABLE_NS}}}{name}" for name in ("table", "table-row", "table-cell"))
+    repeated_rows, repeated_columns = (
+        f"{{{ODS_TABLE_NS}}}number-rows-repeated",
+        f"{{{ODS_TABLE_NS}}}number-columns-repeated",
+    )
+    row_limit = max_rows() + BLANK_ROW_ALLOWANCE + ODS_SLACK_ROWS
+    row_number = 0
+    for event, element in iterparse(content, events=("start", "end")):
+        if element.tag == table and event == "start":
+            row_number = 0
+        elif element.tag == row and event == "end":
+            repeat = int(element.get(repeated_rows) or 1)
+            column, last_filled = 0, 0
+            for child in element:
+                if child.tag == cell or child.tag.endswith("covered-table-cell"):
+                    column += int(child.get(repeated_columns) or 1)
+                    if len(child) or child.get(f"{{{ODS_OFFICE_NS}}}value-type"):
+                        last_filled = column
+            if last_filled:
+                if row_number + repeat > row_limit or last_filled > ODS_MAX_COLUMNS:
+                    _refuse_bomb()
+            row_number += repeat
+            element.clear()
+
+
+def _checked_zip(data):
+    """The archive, open, once its parts passed the zip-bomb, path and XML checks."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -99,16 +230,15 @@ def check_xlsx(data):
         raise ImportRefused(
             _("The workbook is damaged and cannot be opened. Save it again from Excel as .xlsx."), "bad_zip"
         ) from error
-    with archive:
+    try:
         _check_members(members)
-        names = {member.filename for member in members}
-        if not all(name in names for name in XLSX_REQUIRED_MEMBERS):
-            raise ImportRefused(
-                _("The file is a ZIP archive but not an Excel workbook. Save it from Excel as .xlsx."), "not_xlsx"
-            )
         for member in members:
             if member.filename.endswith((".xml", ".rels", ".vml")) or member.filename == "[Content_Types].xml":
                 _check_xml_member(archive, member)
+    except BaseException:
+        archive.close()
+        raise
+    return archive
 
 
 def _refuse_bomb():
@@ -179,11 +309,23 @@ def _check_xml_member(archive, member):
 
 
 def decode_csv(data):
-    """The CSV's text: UTF-8 with or without a byte-order mark, and no binary bytes."""
+    """The CSV's text: UTF-8 with or without a byte-order mark, or UTF-16 with one; no binary bytes.
+
+    Excel's "Unicode Text" is UTF-16 with a byte-order mark, separated by tabs.
+    """
     if data.startswith(XLSX_MAGIC):
         raise ImportRefused(_("The file is named .csv but is an Excel workbook: rename it to .xlsx."), "csv_is_zip")
+    if data.startswith(OLE2_MAGIC):
+        raise ImportRefused(
+            _("The file is named .csv but is an Excel 97–2003 workbook: rename it to .xls."), "csv_is_xls"
+        )
     try:
-        content = data.decode("utf-8-sig")
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            content = data.decode("utf-16")  # the byte-order mark says which end first, and is dropped
+            if _not_latin(content):
+                raise UnicodeDecodeError("utf-16", data, 0, 2, "not Latin text")
+        else:
+            content = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ImportRefused(
             _(
@@ -200,3 +342,12 @@ def decode_csv(data):
             "csv_binary",
         )
     return content
+
+
+def _not_latin(content):
+    """Whether most letters are CJK or beyond, as bytes read the wrong way round (or not text) become.
+
+    Vietnamese is written in Latin letters; a list in UTF-16 of anything else is not a list.
+    """
+    letters = [ch for ch in content[:SCAN_CHUNK] if not ch.isspace()]
+    return sum(ord(ch) >= 0x2E80 for ch in letters) * 2 > len(letters)

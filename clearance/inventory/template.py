@@ -1,9 +1,16 @@
-"""The downloadable template, empty or filled with a phase's cases (the export)."""
+"""The downloadable template, empty or filled with a phase's cases (the export).
+
+A filled export re-imports with no change: numbers plain (never "1.234"), identical assets as one
+row, text that a spreadsheet would run quoted as every download quotes it (docs/decisions/0013).
+"""
 
 import csv
 import io
 from decimal import Decimal
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from clearance.exports import CSV_STANDARD, CSV_VIETNAMESE, neutralise, plain_number
 from clearance.inventory.columns import (
     ASSET_COLUMNS,
     ASSET_KIND_LABEL,
@@ -25,12 +32,15 @@ GUIDE_RULES = [
     "Các cột của trường hợp (Mã hồ sơ … Cấp xã theo) ghi ở dòng đầu của trường hợp; các dòng sau để trống "
     "hoặc ghi y hệt. Ghi khác nhau là lỗi.",
     "Dòng đầu tiên có chữ là dòng tiêu đề; không đổi tên cột. Cột thừa bị bỏ qua, dòng trống bị bỏ qua.",
-    "Số: 1.234,5 (kiểu Việt Nam) hoặc 1234.5; “1.234” là một nghìn hai trăm ba mươi tư.",
+    "Số: 1.234,5 (kiểu Việt Nam) hoặc 1234.5; “1.234” hay “10,000” đọc được hai cách (1,234 hoặc 1234) "
+    "nên bị từ chối, trừ khi các ô khác của cột cho biết cách viết: hãy viết 1234 hoặc 1.234,0.",
     "Nhập lại cùng một tệp không tạo bản ghi trùng: thửa đất nhận theo xã của tờ bản đồ + số tờ + số thửa, "
     "trường hợp theo giai đoạn + mã hồ sơ, tài sản theo trường hợp + loại + mô tả + đơn vị tính.",
     "Ô không bắt buộc để trống thì giữ nguyên giá trị đã lưu.",
     "Có một lỗi thì không ghi dòng nào: sửa hết lỗi trong bản xem trước rồi tải tệp lên lại.",
-    "Trang “Tài sản” (không bắt buộc): mỗi dòng một tài sản của một trường hợp.",
+    "Trang “Tài sản” (không bắt buộc): mỗi dòng một tài sản của một trường hợp. Các tài sản giống nhau "
+    "(cùng loại, mô tả, đơn vị tính) của một trường hợp ghi một dòng, số lượng là tổng.",
+    "Dấu ' đứng trước =, +, -, @ ở đầu ô (để bảng tính không chạy ô như công thức) không được lưu.",
     "Tệp CSV: chỉ một bảng thửa đất, mã UTF-8, phân cách bằng dấu phẩy hoặc dấu chấm phẩy; tài sản ghi ở cột "
     "“Tài sản”.",
 ]
@@ -82,14 +92,30 @@ def parcel_row(parcel):
     }
 
 
-def asset_row(asset, code):
+def asset_row(asset, code, quantity=None):
     return {
         "code": code,
         "kind": ASSET_KIND_LABEL[asset.kind],
         "description": asset.description,
-        "quantity": _number(asset.quantity),
+        "quantity": _number(asset.quantity if quantity is None else quantity),
         "unit_of_measure": asset.unit_of_measure,
     }
+
+
+def _merged_assets(assets, codes):
+    """One row per asset as the import knows it (case, kind, description, unit), quantities added up.
+
+    The import refuses the same asset twice in a file, so two stored assets alike (a crop on two
+    parcels of one case) are written once with their total (docs/decisions/0013).
+    """
+    merged = {}
+    for asset in assets:
+        key = (asset.case_id, asset.kind, asset.description, asset.unit_of_measure)
+        if key in merged:
+            merged[key][1] += asset.quantity
+        else:
+            merged[key] = [asset, asset.quantity]
+    return [asset_row(asset, codes[asset.case_id], quantity) for asset, quantity in merged.values()]
 
 
 def export_rows(cases):
@@ -103,7 +129,7 @@ def export_rows(cases):
     )
     codes = {case.pk: case.code for case in cases}
     assets = Asset.objects.filter(case__in=cases).order_by("case__code", "kind", "id")
-    return [parcel_row(p) for p in parcels], [asset_row(a, codes[a.case_id]) for a in assets]
+    return [parcel_row(p) for p in parcels], _merged_assets(assets, codes)
 
 
 def build_xlsx(parcel_rows=(), asset_rows=()):
@@ -132,7 +158,7 @@ def build_xlsx(parcel_rows=(), asset_rows=()):
                 validation.add(f"{letter}2:{letter}{DATA_ROWS + 1}")
                 sheet.add_data_validation(validation)
         for row in rows:
-            sheet.append([row.get(column.key) for column in columns])
+            sheet.append([_xlsx_value(row.get(column.key)) for column in columns])
         if rows:
             for index, column in enumerate(columns, start=1):
                 if column.is_text:
@@ -193,15 +219,28 @@ def build_xlsx(parcel_rows=(), asset_rows=()):
     return out.getvalue()
 
 
-def build_csv(parcel_rows=(), asset_rows=()):
-    """UTF-8 with a byte-order mark, so Excel shows the diacritics; assets in the "Tài sản" column."""
+def _xlsx_value(value):
+    if isinstance(value, str):
+        # Control characters (pasted from other software) are not allowed in XLSX and would fail the whole file.
+        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return value
+
+
+def build_csv(parcel_rows=(), asset_rows=(), *, vietnamese=False):
+    """UTF-8 with a byte-order mark, so Excel shows the diacritics; assets in the "Tài sản" column.
+
+    `vietnamese`: for Excel set to Vietnamese, ";" between cells and decimal commas; the import reads both.
+    """
+    dialect = CSV_VIETNAMESE if vietnamese else CSV_STANDARD
     columns = [*PARCEL_COLUMNS, CSV_ASSETS_COLUMN]
     assets_of = {}
     for row in asset_rows:
-        item = " | ".join(_csv_text(row[key]) for key in ("kind", "description", "quantity", "unit_of_measure"))
+        item = " | ".join(
+            _csv_text(row[key], dialect) for key in ("kind", "description", "quantity", "unit_of_measure")
+        )
         assets_of.setdefault(row["code"], []).append(item)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=dialect.delimiter, lineterminator="\r\n")
     writer.writerow([column.header for column in columns])
     written = set()
     for row in parcel_rows:
@@ -209,13 +248,16 @@ def build_csv(parcel_rows=(), asset_rows=()):
         if row["code"] not in written:
             values["assets"] = "; ".join(assets_of.get(row["code"], []))
             written.add(row["code"])
-        writer.writerow([_csv_text(values.get(column.key)) for column in columns])
+        if vietnamese:
+            # Codes are letters, so the only dots of "ONT 200; CLN 250.5" are decimal points.
+            values["land_use_code"] = values["land_use_code"].replace(".", ",")
+        writer.writerow([neutralise(_csv_text(values.get(column.key), dialect)) for column in columns])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _csv_text(value):
+def _csv_text(value, dialect):
     if value is None:
         return ""
-    if isinstance(value, Decimal):
-        return format(value, "f")
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return plain_number(value, dialect.decimal_mark)
     return str(value)

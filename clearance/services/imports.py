@@ -179,6 +179,9 @@ def _write(plan, *, user, reason):
         new_assets.append(asset)
     bulk_create_with_history(new_assets, Asset, **history)
     bulk_update_with_history(plan.changed_assets, Asset, fields=["quantity"], **history)
+    for asset in plan.removed_assets:
+        asset._history_user, asset._change_reason = user, reason
+        asset.delete()
 
 
 def _write_uses(parcel_uses, *, user, reason, history):

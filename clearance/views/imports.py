@@ -74,18 +74,23 @@ def import_start(request):
 @login_required
 @require_GET
 def import_template(request):
-    """The empty template, or with ?phase=<id> the phase's cases of the user's area in the same format."""
+    """The empty template, or with ?phase=<id> the phase's cases of the user's area in the same format.
+
+    ?format=csv is the standard CSV, ?format=csv_vi the CSV for Excel set to Vietnamese; XLSX otherwise.
+    """
     scope = _importing_scope(request)
-    csv_wanted = request.GET.get("format") == "csv"
+    file_format = request.GET.get("format")
     parcel_rows, asset_rows, name = [], [], "mau-danh-sach-kiem-dem"
     if request.GET.get("phase"):
         phase_id = request.GET["phase"]
         phase = scope.get_or_404(Phase.objects.all(), pk=phase_id if phase_id.isdigit() else 0)
         parcel_rows, asset_rows = export_rows(scope.cases(Case.objects.filter(phase=phase)))
         name = f"kiem-dem-giai-doan-{phase.pk}"
-    if csv_wanted:
-        response = HttpResponse(build_csv(parcel_rows, asset_rows), content_type="text/csv; charset=utf-8")
-        name += ".csv"
+    if file_format in ("csv", "csv_vi"):
+        vietnamese = file_format == "csv_vi"
+        content = build_csv(parcel_rows, asset_rows, vietnamese=vietnamese)
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+        name += "-excel-vi.csv" if vietnamese else ".csv"
     else:
         response = HttpResponse(build_xlsx(parcel_rows, asset_rows), content_type=XLSX_TYPE)
         name += ".xlsx"
@@ -97,10 +102,11 @@ def import_template(request):
 @require_GET
 def import_preview_page(request, pk):
     record = _import_for(request, pk)
-    plan, refusal = None, None
+    plan, refusal, reading_notes = None, None, []
     if record.status == InventoryImport.Status.PREVIEWED:
         try:
             plan = import_preview(inventory_import=record, user=request.user)
+            reading_notes = plan.reading
         except ImportRefused as error:
             refusal = error.message
     applied_before = (
@@ -118,6 +124,7 @@ def import_preview_page(request, pk):
             "record": record,
             "plan": plan,
             "refusal": refusal,
+            "reading_notes": reading_notes,
             "errors": plan.errors[:ERRORS_SHOWN] if plan else [],
             "errors_hidden": max(0, len(plan.errors) - ERRORS_SHOWN) if plan else 0,
             "applied_before": applied_before,

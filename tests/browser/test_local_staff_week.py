@@ -65,7 +65,7 @@ def _inventory_csv(rows):
             "map_sheet_no": str(40 + index // 500),
             "parcel_no": str(index % 500 + 1),
             "area_m2": "1.234,5",
-            "recovered_area_m2": "1.000",
+            "recovered_area_m2": "1000",  # "1.000" alone reads two ways (issue 10)
         }
         writer.writerow([row.get(column.key, "") for column in PARCEL_COLUMNS])
     return out.getvalue().encode("utf-8")

@@ -128,7 +128,7 @@ def test_a_filled_template_imports_through_preview_and_confirm(staff_client, huu
 
 
 def test_preview_lists_errors_by_row_and_column_and_confirm_writes_nothing(staff_client, vsip_phase):
-    rows = [*many(50), parcel("HS-LAST", 499, **{"Số tờ": 40, "Diện tích thu hồi (m²)": "99.999"})]
+    rows = [*many(50), parcel("HS-LAST", 499, **{"Số tờ": 40, "Diện tích thu hồi (m²)": "99999"})]
     upload(staff_client, vsip_phase, "a.xlsx", xlsx_bytes(rows))
     record = InventoryImport.objects.get()
     in_english(staff_client)

@@ -108,6 +108,14 @@ def test_what_is_not_a_use_is_refused_with_a_reason(text, code):
     assert error.value.code == code
 
 
+def test_an_area_that_reads_two_ways_is_refused_with_both():
+    with pytest.raises(ValidationError) as error:
+        parse_land_uses("ONT 1.500; CLN 200")
+    assert error.value.code == "ambiguous_number"
+    assert "“1.500” reads 1 500" in error.value.messages[0] and "or 1.5" in error.value.messages[0]
+    assert parse_land_uses("ONT 1.500,5; CLN 200") == [("ONT", Decimal("1500.5")), ("CLN", Decimal("200"))]
+
+
 def test_a_made_up_code_is_named_in_the_message():
     with pytest.raises(ValidationError) as error:
         parse_land_uses("ONT+QQQ")

@@ -1,11 +1,22 @@
 """Assets: rows of the assets sheet (xlsx) or the assets cell of a case (csv), checked and planned."""
 
+from collections import defaultdict
+
 from django.utils.translation import gettext as _
 
 from clearance.inventory import cells
 from clearance.inventory.columns import ASSET_COLUMNS, ASSET_KIND_WORDS, CSV_ASSETS_COLUMN
-from clearance.inventory.validation.base import ASSET_COLUMNS_BY_KEY, COLUMNS, INVALID, _apply
+from clearance.inventory.validation.base import ASSET_COLUMNS_BY_KEY, COLUMNS, INVALID
 from clearance.models import Asset
+
+CSV_QUANTITY = "assets_quantity"  # the quantities in the CSV "Tài sản" cells, one column of numbers
+
+
+def asset_items(value):
+    """(item, its parts) of each asset written in a CSV "Tài sản" cell."""
+    for item in str(value).split(";"):
+        if item.strip():
+            yield item, [part.strip() for part in item.split("|")]
 
 
 class AssetChecks:
@@ -87,8 +98,7 @@ class AssetChecks:
     def parse_asset_cell(self, row, code, value):
         """ "cây | Cây vải | 10 | cây; mộ | Mộ đất | 1 | ngôi" → asset lines."""
         lines = []
-        for index, item in enumerate((part for part in value.split(";") if part.strip()), start=1):
-            parts = [part.strip() for part in item.split("|")]
+        for index, (item, parts) in enumerate(asset_items(value), start=1):
             if len(parts) != 4:
                 self.error(
                     row,
@@ -102,7 +112,7 @@ class AssetChecks:
             try:
                 kind = cells.word(parts[0], ASSET_KIND_WORDS)
                 description = cells.text(parts[1], max_length=ASSET_COLUMNS_BY_KEY["description"].max_length)
-                quantity = cells.decimal(parts[2], places=2)
+                quantity = cells.decimal(parts[2], places=2, numbers=self.numbers.get(CSV_QUANTITY))
                 unit = cells.text(parts[3], max_length=ASSET_COLUMNS_BY_KEY["unit_of_measure"].max_length)
             except cells.CellError as problem:
                 self.error(row, CSV_ASSETS_COLUMN, item, _("Asset %(index)d: ") % {"index": index} + problem.message,
@@ -122,23 +132,27 @@ class AssetChecks:
 
     def plan_assets(self, lines, cases):
         case_ids = [c.pk for c in self.existing_cases.values() if c.pk in self.visible_case_ids]
-        existing = {}
-        for asset in Asset.objects.filter(case_id__in=case_ids).order_by("-id"):
-            # The oldest of identical assets is the one a sheet updates.
-            existing[(asset.case_id, asset.kind, asset.description, asset.unit_of_measure)] = asset
+        # Stored assets alike (a crop on two parcels of a case) are one asset to a file: it gives their total.
+        alike = defaultdict(list)
+        for asset in Asset.objects.filter(case_id__in=case_ids).order_by("id"):
+            alike[(asset.case_id, asset.kind, asset.description, asset.unit_of_measure)].append(asset)
         for _row, code, kind, description, quantity, unit in lines:
             data = cases.get(code)
             case = data.case if data is not None else self.existing_cases.get(code)
             if case is None:
                 continue
             self.plan.case_by_code[code] = case
-            asset = existing.get((case.pk, kind, description, unit)) if case.pk else None
-            if asset is None:
+            stored = alike.get((case.pk, kind, description, unit), []) if case.pk else []
+            if not stored:
                 new = Asset(kind=kind, description=description, quantity=quantity, unit_of_measure=unit)
                 self.plan.new_assets.append((new, code))
                 self.plan.assets.create += 1
-            elif _apply(asset, {"quantity": quantity}):
-                self.plan.changed_assets.append(asset)
-                self.plan.assets.update += 1
-            else:
+            elif sum(asset.quantity for asset in stored) == quantity:
                 self.plan.assets.unchanged += 1
+            else:
+                # A new total: the oldest takes it, the others alike go (docs/decisions/0013).
+                oldest, *others = stored
+                oldest.quantity = quantity
+                self.plan.changed_assets.append(oldest)
+                self.plan.removed_assets += others
+                self.plan.assets.update += 1

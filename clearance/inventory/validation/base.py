@@ -22,7 +22,11 @@ INVALID = object()
 
 
 class CellChecks:
-    """Errors on single cells, and parsing a cell by its column; needs `table` and `plan`."""
+    """Errors on single cells, and parsing a cell by its column; needs `table`, `plan` and `numbers`.
+
+    `numbers` maps a numeric column's key to what all its cells say of their separators
+    (clearance.inventory.numbers), surveyed before any cell is read.
+    """
 
     def error(self, row, column, value, message, code):
         """An error on one cell, named by the header as the file writes it."""
@@ -49,9 +53,9 @@ class CellChecks:
             if column.kind == "id_number":
                 return cells.id_number(raw, max_length=column.max_length)  # checked per case, for its kind
             if column.kind == "int":
-                return cells.whole_number(raw)
+                return cells.whole_number(raw, self.numbers.get(column.key))
             if column.kind == "decimal":
-                return cells.decimal(raw, places=column.decimal_places)
+                return cells.decimal(raw, places=column.decimal_places, numbers=self.numbers.get(column.key))
             if column.kind == "assets":
                 return cells.text(raw)
             if column.kind == "land_uses":

@@ -60,6 +60,10 @@ class ImportPlan:
     assets: Counts = field(default_factory=Counts)
     sample: list = field(default_factory=list)
     ignored_columns: list = field(default_factory=list)
+    # (column header, how its numbers were read) of each numeric column with a value, for the preview.
+    number_conventions: list = field(default_factory=list)
+    # How the file was read (Table.notes()): where the header was, where the data ended, what was converted.
+    reading: list = field(default_factory=list)
     case_by_code: dict = field(default_factory=dict)
     # What applying writes; cases first, since parcels and assets point at them.
     new_cases: list = field(default_factory=list)
@@ -69,6 +73,7 @@ class ImportPlan:
     parcel_uses: list = field(default_factory=list)  # (LandParcel, [(code, area_m2)]): new parcels, changed uses
     new_assets: list = field(default_factory=list)  # (Asset without case, case code)
     changed_assets: list = field(default_factory=list)
+    removed_assets: list = field(default_factory=list)  # stored assets alike merged into the oldest
 
     @property
     def ok(self):

@@ -2,8 +2,9 @@
 
 from collections import defaultdict
 
-from clearance.inventory.columns import CSV_ASSETS_COLUMN, PARCEL_COLUMNS
-from clearance.inventory.validation.assets import AssetChecks
+from clearance.inventory.columns import ASSET_COLUMNS, CSV_ASSETS_COLUMN, PARCEL_COLUMNS
+from clearance.inventory.numbers import M2, ColumnNumbers
+from clearance.inventory.validation.assets import CSV_QUANTITY, AssetChecks, asset_items
 from clearance.inventory.validation.base import COLUMNS, CellChecks
 from clearance.inventory.validation.cases import CaseChecks
 from clearance.inventory.validation.planning import Planning
@@ -24,10 +25,39 @@ class _Validator(CaseChecks, AssetChecks, Planning, CellChecks):
             parcel_rows=len(table.parcel_rows),
             asset_rows=len(table.asset_rows),
             ignored_columns=table.ignored_columns,
+            reading=table.notes(),
         )
+        self.numbers = self.survey_numbers()
+        self.plan.number_conventions = [
+            (numbers.header, numbers.description()) for numbers in self.numbers.values() if numbers.seen
+        ]
         self.units_by_code = defaultdict(list)
         for unit in AdminUnit.objects.communes().only("pk", "code", "name", "structure"):
             self.units_by_code[unit.code].append(unit)
+
+    def survey_numbers(self):
+        """What each numeric column's cells say of their separators, before any cell is read."""
+        table, numbers = self.table, {}
+        for columns, rows, headers in (
+            (PARCEL_COLUMNS, table.parcel_rows, table.parcel_headers),
+            (ASSET_COLUMNS, table.asset_rows, table.asset_headers),
+        ):
+            for column in columns:
+                if column.kind not in ("int", "decimal"):
+                    continue
+                found = numbers[column.key] = ColumnNumbers(
+                    header=headers.get(column.key) or column.header, unit=M2 if "m²" in column.header else ""
+                )
+                for row in rows:
+                    found.survey(row.number, row.values.get(column.key))
+        if table.file_format == "csv":
+            header = table.parcel_headers.get(CSV_ASSETS_COLUMN.key) or CSV_ASSETS_COLUMN.header
+            found = numbers[CSV_QUANTITY] = ColumnNumbers(header=f"{header}: Số lượng")
+            for row in table.parcel_rows:
+                for _item, parts in asset_items(row.values.get(CSV_ASSETS_COLUMN.key) or ""):
+                    if len(parts) == 4:
+                        found.survey(row.number, parts[2])
+        return numbers
 
     # --- the whole file -----------------------------------------------------------------------
 
