@@ -6,7 +6,7 @@ PORT ?= 8000
 
 PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes
 
-.PHONY: run test coverage bench-suite lint lock setup clean
+.PHONY: run test coverage bench-suite bench-imports lint lock setup clean
 
 # What the portal runs on (requirements.txt), and on top of it the test and lint tools
 # (requirements-dev.txt); both pinned with hashes by `make lock`.
@@ -44,6 +44,10 @@ coverage: $(VENV)/.dev
 # What a test pays for the province and the demo: building them against replaying the snapshot.
 bench-suite: $(VENV)/.dev
 	$(PY) -m tests.bench_snapshot
+
+# What upload, preview and confirm of 1k, 5k and 20k-row lists cost, against the reader alone (docs/BENCHMARKS.md).
+bench-imports: $(VENV)/.dev
+	$(PY) -m tests.bench_imports
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

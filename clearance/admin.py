@@ -342,7 +342,7 @@ class InventoryImportAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # The content can be megabytes: never load it for a list or a page, only its length.
-        return super().get_queryset(request).defer("content").annotate(content_bytes=Length("content"))
+        return super().get_queryset(request).defer("content", "preview").annotate(content_bytes=Length("content"))
 
     @admin.display(description=_("file size"))
     def file_size(self, upload):

@@ -29,7 +29,7 @@ what went wrong and how to fix it, with one of these codes:
   (the number cell 20185009901 or the text "20185009901" for 020185009901), 8 digits for a
   CMND, 9 for a tax code. It is refused, not padded: whoever types it must look at the card,
   and the advice is to format the column as Text. (A number cell whose format shows the
-  zeros, "000000000000", is read as the digits it shows: clearance.inventory.readers.)
+  zeros, "000000000000", is read as the digits it shows: clearance.inventory.reading.workbooks.)
 - ``scientific_notation``: "2.01851E+10" or "2,01851E+10" (what a CSV saved by Excel holds
   once the number was shown in scientific notation), or a float: Excel stores a whole number
   as a whole number, so a float has been through scientific notation or a decimal point.

@@ -1,6 +1,7 @@
 """Site clearance: affected cases, their parcels and assets, stages, money and reports."""
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -542,6 +543,9 @@ class InventoryImport(models.Model):
     rows_created = models.PositiveIntegerField(_("rows created"), default=0)
     rows_updated = models.PositiveIntegerField(_("rows updated"), default=0)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    # What the preview page shows, computed once at upload (services.imports.ImportPreview) so
+    # viewing it never re-reads the file; null for imports stored before it was kept.
+    preview = models.JSONField(_("preview"), null=True, blank=True, editable=False, encoder=DjangoJSONEncoder)
 
     class Meta:
         verbose_name = _("inventory import")

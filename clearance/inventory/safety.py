@@ -19,6 +19,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from clearance.inventory.biff import NotBiff, cell_extent
+
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_ZIP_MEMBERS = 200
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -38,6 +40,9 @@ ODS_OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 # A cell with content beyond these unfolds a sheet far past any list (.xls sheets stop at 256 columns).
 ODS_MAX_COLUMNS = 256
 ODS_SLACK_ROWS = 100  # title rows, totals and signatures
+# The grid calamine builds for an .xls or .ods sheet, first cell to last, at ~60 bytes a cell: 2 million
+# cells (~120 MB) hold a 20,000-row list of 100 columns.
+MAX_GRID_CELLS = 2_000_000
 # "Strict Open XML Spreadsheet" in Excel's Save As list; openpyxl reads only the usual (transitional) form.
 STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 FORMATS = {".xlsx": "xlsx", ".xls": "xls", ".ods": "ods", ".csv": "csv"}
@@ -160,6 +165,32 @@ def check_xls(data):
             % {"menu": _SAVE_AS_XLSX},
             "not_xls",
         )
+    try:
+        rows, columns = cell_extent(data)
+    except NotBiff as error:
+        raise ImportRefused(
+            _("The file is named .xls but holds no Excel workbook. Open it in Excel and save it as .xlsx %(menu)s.")
+            % {"menu": _SAVE_AS_XLSX},
+            "not_xls",
+        ) from error
+    _check_grid(rows, columns)
+
+
+def _check_grid(rows, columns):
+    """Refuse, unread, a sheet whose cells reach farther than any inventory list: the reader would build it whole."""
+    from clearance.inventory.reading.rows import BLANK_ROW_ALLOWANCE, max_rows
+
+    if rows > max_rows() + BLANK_ROW_ALLOWANCE + ODS_SLACK_ROWS or rows * columns > MAX_GRID_CELLS:
+        raise ImportRefused(
+            _(
+                "The workbook's cells reach row %(rows)d and column %(columns)d, far beyond an inventory list of "
+                "at most %(limit)d rows: something was typed or pasted far from the list. Delete the rows and "
+                "columns after the list (select them, right-click → Delete; in Vietnamese Excel: Xóa), save and "
+                "upload again."
+            )
+            % {"rows": rows, "columns": columns, "limit": max_rows()},
+            "too_large_grid",
+        )
 
 
 def check_ods(data):
@@ -202,7 +233,7 @@ def _check_ods_extent(content):
         f"{{{ODS_TABLE_NS}}}number-columns-repeated",
     )
     row_limit = max_rows() + BLANK_ROW_ALLOWANCE + ODS_SLACK_ROWS
-    row_number = 0
+    row_number = last_row = last_column = 0
     for event, element in iterparse(content, events=("start", "end")):
         if element.tag == table and event == "start":
             row_number = 0
@@ -217,8 +248,11 @@ def _check_ods_extent(content):
             if last_filled:
                 if row_number + repeat > row_limit or last_filled > ODS_MAX_COLUMNS:
                     _refuse_bomb()
+                last_row, last_column = max(last_row, row_number + repeat), max(last_column, last_filled)
             row_number += repeat
             element.clear()
+    if last_row * last_column > MAX_GRID_CELLS:
+        _check_grid(last_row, last_column)
 
 
 def _checked_zip(data):

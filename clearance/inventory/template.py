@@ -31,7 +31,8 @@ GUIDE_RULES = [
     "Mỗi dòng của trang “Thửa đất” là một thửa đất; các dòng có cùng “Mã hồ sơ” là một trường hợp.",
     "Các cột của trường hợp (Mã hồ sơ … Cấp xã theo) ghi ở dòng đầu của trường hợp; các dòng sau để trống "
     "hoặc ghi y hệt. Ghi khác nhau là lỗi.",
-    "Dòng đầu tiên có chữ là dòng tiêu đề; không đổi tên cột. Cột thừa bị bỏ qua, dòng trống bị bỏ qua.",
+    "Dòng tiêu đề được tìm trong 30 dòng đầu (có thể có quốc hiệu, tên danh sách ở trên); dòng “Tổng cộng” "
+    "và phần chữ ký ở dưới kết thúc danh sách. Cột thừa bị bỏ qua, dòng trống bị bỏ qua.",
     "Số: 1.234,5 (kiểu Việt Nam) hoặc 1234.5; “1.234” hay “10,000” đọc được hai cách (1,234 hoặc 1234) "
     "nên bị từ chối, trừ khi các ô khác của cột cho biết cách viết: hãy viết 1234 hoặc 1.234,0.",
     "Nhập lại cùng một tệp không tạo bản ghi trùng: thửa đất nhận theo xã của tờ bản đồ + số tờ + số thửa, "
@@ -41,8 +42,8 @@ GUIDE_RULES = [
     "Trang “Tài sản” (không bắt buộc): mỗi dòng một tài sản của một trường hợp. Các tài sản giống nhau "
     "(cùng loại, mô tả, đơn vị tính) của một trường hợp ghi một dòng, số lượng là tổng.",
     "Dấu ' đứng trước =, +, -, @ ở đầu ô (để bảng tính không chạy ô như công thức) không được lưu.",
-    "Tệp CSV: chỉ một bảng thửa đất, mã UTF-8, phân cách bằng dấu phẩy hoặc dấu chấm phẩy; tài sản ghi ở cột "
-    "“Tài sản”.",
+    "Nhận tệp .xlsx, .xls (Excel 97–2003), .ods và CSV. Tệp CSV: chỉ một bảng thửa đất, mã UTF-8 hoặc UTF-16, "
+    "phân cách bằng dấu phẩy, dấu chấm phẩy hoặc tab; tài sản ghi ở cột “Tài sản”.",
 ]
 KIND_NAMES = {
     "text": "chữ",

@@ -4,27 +4,37 @@ A file refused as a whole (too large, not a spreadsheet, malicious, missing colu
 stored. A readable file is stored as uploaded (InventoryImport, status "previewed") so its
 preview can be shown and confirmed; applying re-reads and re-validates it inside the
 transaction, with the rows it touches locked, and writes every row or none.
+
+What the preview page shows is computed once, at upload, and kept on the import
+(InventoryImport.preview, ImportPreview): viewing the page never re-reads the file. It is
+the state of the cases at upload; confirming checks again and is the authority.
 """
 
+import datetime
 import hashlib
 import posixpath
 import unicodedata
 from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from clearance.inventory import ImportRefused, check_file, read_table, validate
-from clearance.inventory.validation import CASE_FIELDS, PARCEL_FIELDS
+from clearance.inventory.validation import CASE_FIELDS, PARCEL_FIELDS, Counts, RowError, SampleRow
 from clearance.models import Asset, Case, InventoryImport, LandParcel, LandParcelUse
 from zones.access import scope_for
 from zones.models import Phase
 
 BATCH_SIZE = 500
+# Errors kept for the preview page; the count of all of them is kept beside.
+PREVIEW_ERRORS = 500
 
 
 class ImportRejected(Exception):
@@ -54,11 +64,12 @@ def _importing_scope(user, phase):
 
 
 def import_upload(*, user, phase, file_name, content):
-    """Check and read the file, then store it for preview. ImportRefused if the file is refused."""
-    _importing_scope(user, phase)
+    """Check, read and dry-run the file, then store it with its preview. ImportRefused if the file is refused."""
+    scope = _importing_scope(user, phase)
     file_name = clean_file_name(file_name)
     file_format = check_file(file_name, content)
     table = read_table(content, file_format)
+    plan = validate(table, phase=phase, scope=scope)
     return InventoryImport.objects.create(
         phase=phase,
         uploaded_by=user,
@@ -67,6 +78,7 @@ def import_upload(*, user, phase, file_name, content):
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),
         rows_total=table.rows_total,
+        preview=ImportPreview.of_plan(plan).as_json(),
     )
 
 
@@ -74,6 +86,101 @@ def import_preview(*, inventory_import, user):
     """The dry run: what applying would write, and every error. Writes nothing."""
     table = read_table(bytes(inventory_import.content), inventory_import.file_format)
     return validate(table, phase=inventory_import.phase, scope=scope_for(user))
+
+
+def import_preview_summary(*, inventory_import, user):
+    """The preview page's summary (ImportPreview): the one kept at upload or, for an import stored
+    before summaries were kept, the dry run's, computed now as its uploader's area sees it, and kept."""
+    if inventory_import.preview is not None:
+        return ImportPreview.from_json(inventory_import.preview)
+    uploader = inventory_import.uploaded_by or user
+    try:
+        summary = ImportPreview.of_plan(import_preview(inventory_import=inventory_import, user=uploader))
+    except ImportRefused as refusal:
+        summary = ImportPreview(language=get_language(), refusal=str(refusal.message), checked_at=timezone.now())
+    # Only where none is kept yet: of two first views at once, the summary kept first stays.
+    InventoryImport.objects.filter(pk=inventory_import.pk, preview__isnull=True).update(preview=summary.as_json())
+    return summary
+
+
+@dataclass
+class ImportPreview:
+    """What the preview page shows of a dry run, kept as JSON on the import (InventoryImport.preview).
+
+    Figures, codes, headers and cell values are data that the page labels in its reader's language.
+    The sentences that the reader and the checks write (error messages, reading notes, how the
+    numbers were read, a sample row's action and changed fields) arrive translated: they are kept
+    as written, in the uploader's language, which `language` names and the page marks with `lang`.
+    """
+
+    language: str
+    rows_total: int = 0
+    parcel_rows: int = 0
+    asset_rows: int = 0
+    cases: Counts = field(default_factory=Counts)
+    parcels: Counts = field(default_factory=Counts)
+    assets: Counts = field(default_factory=Counts)
+    errors_total: int = 0
+    errors: list = field(default_factory=list)  # RowError: the first PREVIEW_ERRORS
+    reading: list = field(default_factory=list)  # (sheet or "", [sentence, …]), as ImportPlan.reading
+    number_conventions: list = field(default_factory=list)  # (header, sentence)
+    ignored_columns: list = field(default_factory=list)
+    sample: list = field(default_factory=list)  # SampleRow
+    refusal: str = ""  # why the file could not be read, for an import stored before summaries were kept
+    checked_at: datetime.datetime | None = None  # the state of the cases the counts describe
+
+    @property
+    def ok(self):
+        return not self.errors_total and not self.refusal
+
+    @classmethod
+    def of_plan(cls, plan):
+        return cls(
+            language=get_language(),
+            checked_at=timezone.now(),
+            rows_total=plan.rows_total,
+            parcel_rows=plan.parcel_rows,
+            asset_rows=plan.asset_rows,
+            cases=plan.cases,
+            parcels=plan.parcels,
+            assets=plan.assets,
+            errors_total=len(plan.errors),
+            errors=plan.errors[:PREVIEW_ERRORS],
+            reading=plan.reading,
+            number_conventions=plan.number_conventions,
+            ignored_columns=plan.ignored_columns,
+            sample=plan.sample,
+        )
+
+    def as_json(self):
+        """Plain JSON; lazy translations made text now, Decimals text the model field's encoder writes."""
+        data = asdict(self)
+        for error in data["errors"]:
+            error["message"] = str(error["message"])
+        data["reading"] = [[sheet, [str(note) for note in notes]] for sheet, notes in self.reading]
+        data["number_conventions"] = [[header, str(text)] for header, text in self.number_conventions]
+        for row in data["sample"]:
+            row["action"], row["changes"] = str(row["action"]), [str(change) for change in row["changes"]]
+        return data
+
+    @classmethod
+    def from_json(cls, data):
+        data = dict(data)
+        data["checked_at"] = parse_datetime(data["checked_at"]) if data.get("checked_at") else None
+        for name in ("cases", "parcels", "assets"):
+            data[name] = Counts(**data.get(name, {}))
+        data["errors"] = [RowError(**error) for error in data.get("errors", [])]
+        data["reading"] = [(sheet, notes) for sheet, notes in data.get("reading", [])]
+        data["number_conventions"] = [tuple(pair) for pair in data.get("number_conventions", [])]
+        data["sample"] = [
+            SampleRow(**row | {key: _decimal(row[key]) for key in ("area_m2", "recovered_area_m2")})
+            for row in data.get("sample", [])
+        ]
+        return cls(**data)
+
+
+def _decimal(value):
+    return None if value is None else Decimal(value)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,11 +18,10 @@ from clearance.forms.imports import ImportUploadForm
 from clearance.inventory import ImportRefused
 from clearance.inventory.template import build_csv, build_xlsx, export_rows
 from clearance.models import Case, InventoryImport
-from clearance.services.imports import ImportRejected, import_apply, import_preview, import_upload
+from clearance.services.imports import ImportRejected, import_apply, import_preview_summary, import_upload
 from zones.access import Role, scope_for
 from zones.models import Phase
 
-ERRORS_SHOWN = 500
 RECENT_IMPORTS = 10
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -34,10 +34,16 @@ def _importing_scope(request):
 
 
 def _import_for(request, pk):
-    """The one way views fetch an import: the uploader's or, for administrators, anyone's."""
+    """The one way views fetch an import: the uploader's or, for administrators, anyone's.
+
+    Without the uploaded bytes, which can be megabytes: the pages show the preview kept at upload,
+    and applying reads the file from its own locked row.
+    """
     scope = scope_for(request.user)
-    imports = InventoryImport.objects.select_related("phase__zone", "uploaded_by").filter(
-        phase__in=scope.phases(Phase.objects.all())
+    imports = (
+        InventoryImport.objects.select_related("phase__zone", "uploaded_by")
+        .filter(phase__in=scope.phases(Phase.objects.all()))
+        .defer("content")
     )
     if not scope.can_import:
         imports = imports.none()
@@ -50,7 +56,7 @@ def _recent(request, scope):
     imports = InventoryImport.objects.select_related("phase__zone").filter(
         phase__in=scope.phases(Phase.objects.all()), uploaded_by=request.user
     )
-    return imports.defer("content")[:RECENT_IMPORTS]
+    return imports.defer("content", "preview")[:RECENT_IMPORTS]
 
 
 @login_required
@@ -102,18 +108,16 @@ def import_template(request):
 @require_GET
 def import_preview_page(request, pk):
     record = _import_for(request, pk)
-    plan, refusal, reading_notes = None, None, []
+    summary = None
     if record.status == InventoryImport.Status.PREVIEWED:
-        try:
-            plan = import_preview(inventory_import=record, user=request.user)
-            reading_notes = plan.reading
-        except ImportRefused as error:
-            refusal = error.message
+        summary = import_preview_summary(inventory_import=record, user=request.user)
+    refusal = summary.refusal if summary else None
+    plan = None if refusal else summary
     applied_before = (
         InventoryImport.objects.filter(phase=record.phase, sha256=record.sha256, status=InventoryImport.Status.APPLIED)
         .filter(uploaded_by=record.uploaded_by)
         .exclude(pk=record.pk)
-        .defer("content")
+        .defer("content", "preview")
         .order_by("-applied_at")
         .first()
     )
@@ -124,11 +128,13 @@ def import_preview_page(request, pk):
             "record": record,
             "plan": plan,
             "refusal": refusal,
-            "reading_notes": reading_notes,
-            "errors": plan.errors[:ERRORS_SHOWN] if plan else [],
-            "errors_hidden": max(0, len(plan.errors) - ERRORS_SHOWN) if plan else 0,
+            "reading_notes": plan.reading if plan else [],
+            # The sentences kept with the summary are in the uploader's language: marked when it is not the page's.
+            "notes_lang": summary.language if summary and summary.language != get_language() else None,
+            "errors": plan.errors if plan else [],
+            "errors_hidden": plan.errors_total - len(plan.errors) if plan else 0,
             "applied_before": applied_before,
-            "can_confirm": plan is not None and plan.ok and record.status == InventoryImport.Status.PREVIEWED,
+            "can_confirm": plan is not None and plan.ok,
         },
     )
 

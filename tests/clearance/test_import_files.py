@@ -41,6 +41,7 @@ def test_a_good_workbook_and_csv_pass():
     [
         ("danh-sach.pdf", b"%PDF-1.4 ...", "extension"),
         ("danh-sach.xls", b"<html><body>Danh s\xc3\xa1ch</body></html>", "not_xls"),  # a web page saved as .xls
+        ("danh-sach.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "not_xls"),  # OLE2, no workbook
         ("danh-sach", b"anything", "extension"),
         ("danh-sach.xlsx", b"%PDF-1.4 not a workbook", "not_xlsx"),
         ("danh-sach.xlsx", b"PK\x03\x04 but broken", "bad_zip"),

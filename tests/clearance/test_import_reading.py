@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from clearance.inventory import ImportRefused, check_file, read_table
+from clearance.inventory.biff import cell_extent
 from clearance.inventory.columns import ASSET_COLUMNS, PARCEL_COLUMNS
 from clearance.inventory.reading.headers import SYNONYMS_FILE, header_key, known_headers
 from clearance.models import Case, InventoryImport, LandParcel
@@ -357,6 +358,14 @@ def test_a_csv_with_a_title_line_and_a_total_line(in_english):
     assert notes(table) == ["Header found on row 3.", "Data ends at row 6: “Tổng cộng”."]
 
 
+@pytest.mark.parametrize("total", ["Cộng: 2 hộ", "Tổng số 2 hộ", "Tổng 2 thửa", "CỘNG", "Tổng cộng (2 thửa)"])
+def test_a_total_line_written_with_its_figures_ends_the_data(in_english, total):
+    body = csv_bytes([parcel(), parcel(parcel_no=2)], delimiter=";", bom=False).decode()
+    table = read("a.csv", (body + f"{total};;;;;;;;;;;;2469;1600\r\n").encode())
+    assert [row.number for row in table.parcel_rows] == [2, 3]
+    assert notes(table)[-1] == f"Data ends at row 4: “{total}”."
+
+
 # --- refused, with the cause and the fix ----------------------------------------------------------
 
 
@@ -455,6 +464,16 @@ def test_an_ods_spreadsheet_is_imported_and_its_hidden_sheet_skipped(huu_lung, v
     assert list(Case.objects.values_list("code", flat=True)) == ["HS-1"]
 
 
+def test_an_ods_number_cell_is_the_whole_number_typed(huu_lung, vsip_phase, in_english):
+    # calamine gives .ods numbers as floats: a 9-digit CMND typed as a number is 123456789, not 1.23456789e8.
+    row = parcel("HS-1", **{"Số CCCD": 123456789, "Số tờ": 12, "Số thửa": 7})
+    data = ods_bytes({"Thửa đất": ([PARCEL_HEADERS, *parcel_cells(row)], False)})
+    import_file(user=huu_lung, phase=vsip_phase, file_name="a.ods", content=data)
+    case = Case.objects.get()
+    assert case.id_number == "123456789"
+    assert (case.parcels.get().map_sheet_no, case.parcels.get().parcel_no) == (12, 7)
+
+
 def test_a_user_of_another_area_cannot_import_the_communes_list(lang_son, vsip_phase, in_english):
     cao_loc = local_staff("caoloc", 183)
     data = case_file("c04_excel2003.xls")
@@ -481,3 +500,17 @@ def test_an_ods_whose_repeated_rows_unfold_past_the_limit_is_refused_unread(in_e
         data, "content.xml", lambda xml: xml.replace(b"</table:table>", unfolding.encode() + b"</table:table>")
     )
     assert refused("bomb.ods", bomb).code == "zip_bomb"
+
+
+def test_an_xls_whose_cells_reach_iv65536_is_refused_unread(in_english):
+    # 6 KB, made with xlwt: "Mã hồ sơ" in A1 and "x" in IV65536. Read whole, it would be a grid of
+    # 16 million cells (about 1 GB); the cell records are scanned first.
+    data = case_file("far_cell_iv65536.xls")
+    assert cell_extent(data) == (65536, 256)
+    error = refused("danh-sach.xls", data)
+    assert error.code == "too_large_grid"
+    assert "reach row 65536 and column 256" in error.message and "Delete the rows and columns after" in error.message
+
+
+def test_the_extent_of_a_real_commune_xls_is_its_list():
+    assert cell_extent(case_file("c04_excel2003.xls")) == (5, 15)

@@ -6,6 +6,7 @@ made readable (old Vietnamese fonts, stray spaces) before anything looks at it.
 
 import datetime
 import itertools
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -27,6 +28,7 @@ DEFAULT_MAX_ROWS = 20_000
 BLANK_ROW_ALLOWANCE = 1_000
 # A row starting with one of these adds up the list: the data ends above it.
 TOTAL_WORDS = {"tong cong", "cong", "tong", "tong so", "cong tong", "tong cong so"}
+_TOTAL_LINE = re.compile(r"^(tong cong|tong so|cong|tong)( |$)(\d|(ho|thua|truong hop|tai san|so|cong)\b|$)")
 # The signature block under a list: who drew it up, who signs for the council, who confirms.
 SIGNATURE_WORDS = {
     "nguoi lap bieu",
@@ -55,6 +57,8 @@ def max_rows():
 def cell_value(value):
     """The one door every cell value of every format comes through: zero-width characters, BOMs and
     control characters removed, non-breaking spaces made spaces (clearance.inventory.legacy_text)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)  # .ods and .xls numbers come as floats: 123456789.0 is the number typed, 123456789
     return clean_text(value)
 
 
@@ -168,7 +172,8 @@ def _end_marker(cells, code_position):
     if not texts:
         return ""
     first = header_key(texts[0])
-    if first in TOTAL_WORDS or first.startswith("tong cong "):
+    # "Tổng cộng", "Cộng: 4 hộ", "Tổng số 4 hộ", "Tổng 2 thửa": a total word, then figures or nothing.
+    if first in TOTAL_WORDS or _TOTAL_LINE.match(first):
         return texts[0]
     # A note in a data row may well say "xác nhận": a signature row has no case code.
     if code_position is not None and code_position < len(cells) and not is_blank(cells[code_position]):

@@ -53,7 +53,7 @@ class AssetChecks:
                      values["unit_of_measure"] or "")
                 )  # fmt: skip
         good, seen = [], {}
-        code_column = ASSET_COLUMNS_BY_KEY["code"] if self.table.file_format == "xlsx" else COLUMNS["code"]
+        code_column = ASSET_COLUMNS_BY_KEY["code"] if self.table.file_format != "csv" else COLUMNS["code"]
         for line in lines:
             row, code = line[0], line[1]
             data = cases.get(code)
@@ -84,7 +84,7 @@ class AssetChecks:
             if key in seen:
                 self.error(
                     row,
-                    ASSET_COLUMNS_BY_KEY["description"] if self.table.file_format == "xlsx" else CSV_ASSETS_COLUMN,
+                    ASSET_COLUMNS_BY_KEY["description"] if self.table.file_format != "csv" else CSV_ASSETS_COLUMN,
                     line[3],
                     _("The same asset of case %(code)s is already on row %(row)d: add the quantities up in one row.")
                     % {"code": code, "row": seen[key]},

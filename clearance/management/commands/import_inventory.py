@@ -17,12 +17,13 @@ from zones.models import Phase
 
 class Command(BaseCommand):
     help = (
-        "Import an inventory list (.xlsx or .csv, see docs/INVENTORY_FORMAT.md) into a phase, as the given user "
-        "and within that user's area: every row or none. Exits non-zero and prints the errors when the file is bad."
+        "Import an inventory list (.xlsx, .xls, .ods or .csv, see docs/INVENTORY_FORMAT.md) into a phase, as the "
+        "given user and within that user's area: every row or none. Exits non-zero and prints the errors when the "
+        "file is bad."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="the .xlsx or .csv file")
+        parser.add_argument("file", help="the .xlsx, .xls, .ods or .csv file")
         parser.add_argument("--phase", type=int, required=True, help="id of the phase")
         parser.add_argument("--user", required=True, help="username of the importing staff member")
         parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
