@@ -32,19 +32,67 @@ class NotBiff(ValueError):
     """The OLE2 file holds no Excel workbook stream."""
 
 
-def cell_extent(data):
-    """(rows, columns) that the workbook's cells reach, 1-based, over every sheet; (0, 0) when empty.
+_BOF, _EOF, _BOUNDSHEET, _ROW = 0x0809, 0x000A, 0x0085, 0x0208
+_ROW_HIDDEN = 0x0020  # ROW record flags: fDyZero, the row is hidden ([MS-XLS] 2.4.221)
 
-    Raises NotBiff when `data` is an OLE2 file without a Workbook/Book stream (a Word file, say).
-    """
+
+def _workbook_stream(data):
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
             name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
             if name is None:
                 raise NotBiff("no workbook stream")
-            stream = ole.openstream(name).read()
+            return ole.openstream(name).read()
     except OSError as error:  # olefile's error for a damaged container
         raise NotBiff(str(error)) from error
+
+
+def _records(stream, position=0):
+    """(record type, body start, body length) from `position` to the end of the stream."""
+    end = len(stream)
+    while position + 4 <= end:
+        kind, length = _HEADER.unpack_from(stream, position)
+        yield kind, position + 4, length
+        position += 4 + length
+
+
+def hidden_rows(data):
+    """{sheet name: numbers (1-based) of the rows hidden in Excel}, from each sheet's ROW records.
+
+    Sheets are found through the BOUNDSHEET records of the workbook globals ([MS-XLS] 2.4.28),
+    which give each sheet's name and where its records start. Raises NotBiff like cell_extent.
+    """
+    stream = _workbook_stream(data)
+    sheets = []
+    for kind, body, length in _records(stream):
+        if kind == _BOUNDSHEET and length >= 8:
+            (offset,) = struct.unpack_from("<I", stream, body)
+            count, high_byte = stream[body + 6], stream[body + 7] & 1
+            raw = stream[body + 8 : body + 8 + count * (2 if high_byte else 1)]
+            sheets.append((raw.decode("utf-16-le" if high_byte else "latin-1"), offset))
+        elif kind == _EOF:
+            break  # the end of the workbook globals
+    hidden = {}
+    for name, offset in sheets:
+        rows = set()
+        for kind, body, length in _records(stream, offset):
+            if kind == _ROW and length >= 16:
+                row, flags = struct.unpack_from("<H", stream, body)[0], struct.unpack_from("<H", stream, body + 12)[0]
+                if flags & _ROW_HIDDEN:
+                    rows.add(row + 1)
+            elif kind == _EOF:
+                break
+        if rows:
+            hidden[name] = rows
+    return hidden
+
+
+def cell_extent(data):
+    """(rows, columns) that the workbook's cells reach, 1-based, over every sheet; (0, 0) when empty.
+
+    Raises NotBiff when `data` is an OLE2 file without a Workbook/Book stream (a Word file, say).
+    """
+    stream = _workbook_stream(data)
     last_row = last_column = -1
     position, end = 0, len(stream)
     while position + 4 <= end:

@@ -514,3 +514,10 @@ def test_an_xls_whose_cells_reach_iv65536_is_refused_unread(in_english):
 
 def test_the_extent_of_a_real_commune_xls_is_its_list():
     assert cell_extent(case_file("c04_excel2003.xls")) == (5, 15)
+
+
+def test_rows_hidden_in_an_xls_are_read_and_listed(in_english):
+    # Made with xlwt: three parcels, the second (row 3) hidden.
+    table = read("danh-sach.xls", case_file("hidden_row_3.xls"))
+    assert [row.number for row in table.parcel_rows] == [2, 3, 4]
+    assert "Thửa đất: Row 3 is hidden in Excel; it was read all the same: check it." in notes(table)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from clearance.inventory import biff
 from clearance.inventory.columns import (
     ASSET_COLUMNS,
     ASSET_SHEET,
@@ -186,7 +187,7 @@ def read_calamine(data, table):
         visible = [meta.name for meta in sheets if meta.visible == SheetVisibleEnum.Visible]
         table.hidden_sheets = len(sheets) - len(visible)
         parcel_name, asset_name = _choose_sheets(visible)
-        hidden_rows = _ods_hidden_rows(data) if table.file_format == "ods" else {}
+        hidden_rows = _ods_hidden_rows(data) if table.file_format == "ods" else biff.hidden_rows(data)
         try:
             table.add(_read_calamine_sheet(workbook, parcel_name, PARCEL_COLUMNS, "parcel", hidden_rows))
             if asset_name is not None:
