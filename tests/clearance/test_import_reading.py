@@ -20,8 +20,9 @@ from django.urls import reverse
 from clearance.inventory import ImportRefused, check_file, read_table
 from clearance.inventory.biff import cell_extent
 from clearance.inventory.columns import ASSET_COLUMNS, PARCEL_COLUMNS
+from clearance.inventory.legacy_text import encode
 from clearance.inventory.reading.headers import SYNONYMS_FILE, header_key, known_headers
-from clearance.models import Case, InventoryImport, LandParcel
+from clearance.models import Asset, Case, InventoryImport, LandParcel
 from clearance.services.imports import import_file
 from tests.clearance.test_import_files import with_member
 from tests.clearance.test_imports import PARCEL_HEADERS, counts, csv_bytes, local_staff, parcel, xlsx_bytes
@@ -222,6 +223,22 @@ def test_c11_text_typed_in_old_fonts_is_stored_in_unicode_and_shown_beside_the_o
     assert set(LandParcel.objects.filter(case__code="T11-03").values_list("land_origin", flat=True)) == {
         "Nhà nước giao đất không thu tiền"
     }
+
+
+def test_an_asset_described_in_an_old_font_in_a_csv_cell_is_converted(huu_lung, vsip_phase, in_english):
+    assets = "cây | " + encode("Cây vải", "tcvn3") + " | 10 | cây; nhà | Nhà cấp 4 | 1 | cái"
+    row = parcel("HS-1", 1, **{"Tài sản": assets})
+    plan, _record = import_file(
+        user=huu_lung,
+        phase=vsip_phase,
+        file_name="a.csv",
+        content=csv_bytes([row], headers=[*PARCEL_HEADERS, "Tài sản"]),
+    )
+    assert sorted(Asset.objects.values_list("description", flat=True)) == ["Cây vải", "Nhà cấp 4"]
+    notes = [note for _sheet, sheet_notes in plan.reading for note in sheet_notes]
+    assert any(
+        note.startswith("Row 2, “Tài sản”") and "C©y v¶i" in note and "→ “cây | Cây vải" in note for note in notes
+    )
 
 
 def test_invisible_characters_and_non_breaking_spaces_are_cleaned_from_every_cell(huu_lung, vsip_phase):

@@ -63,6 +63,7 @@ def cell_value(value):
 
 
 # Free text that old lists typed in the TCVN3 or VNI fonts; codes, numbers and IDs never are.
+_ASSET_SEPARATORS = re.compile(r"(\s*[;|]\s*)")
 LEGACY_TEXT_KEYS = frozenset({"name", "address", "village", "land_origin", "description", "unit_of_measure"})
 
 
@@ -141,13 +142,24 @@ def read_sheet(sheet, numbered_rows, columns, sheet_kind, *, optional=False, hid
 
 
 def _convert_legacy_text(row):
-    for key in LEGACY_TEXT_KEYS & row.values.keys():
+    for key in (LEGACY_TEXT_KEYS | {"assets"}) & row.values.keys():
         value = row.values[key]
         if isinstance(value, str):
-            converted, encoding = detect_and_convert(value)
+            converted, encoding = _convert_assets(value) if key == "assets" else detect_and_convert(value)
             if encoding:
                 row.values[key] = converted
                 row.converted[key] = (value, encoding)
+
+
+def _convert_assets(value):
+    """A CSV "Tài sản" cell ("kind | description | quantity | unit; …"), each part converted on its own:
+    a description typed in an old font beside a kind typed in Unicode is still recognised."""
+    parts, found = _ASSET_SEPARATORS.split(value), None
+    for index in range(0, len(parts), 2):  # the separators, with their spaces, sit at the odd places
+        converted, encoding = detect_and_convert(parts[index])
+        if encoding:
+            parts[index], found = converted, encoding
+    return "".join(parts), found
 
 
 def _bounded(numbered_rows, sheet):
