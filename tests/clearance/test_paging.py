@@ -154,8 +154,11 @@ def test_a_short_list_has_no_pager_and_gives_its_total(english, db):
 
 
 def test_local_staff_page_only_through_their_own_cases(client, many_cases):
-    district = DistrictFactory()
-    mine = [CaseFactory(code=f"P-{900 + number}", unit=CommuneFactory(parent=district)).code for number in range(3)]
+    district, phase = DistrictFactory(), PhaseFactory()  # one phase: the list orders by phase, then code
+    mine = [
+        CaseFactory(code=f"P-{900 + number}", phase=phase, unit=CommuneFactory(parent=district)).code
+        for number in range(3)
+    ]
     user = UserFactory()
     StaffProfileFactory(user=user, role=StaffProfile.Role.LOCAL_STAFF, units=[district])
     client.force_login(user)
