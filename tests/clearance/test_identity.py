@@ -2,7 +2,6 @@
 
 import io
 import json
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -16,6 +15,7 @@ from clearance.models import Case, InventoryImport
 from clearance.services.imports import ImportRejected, import_apply, import_file, import_preview, import_upload
 from tests.clearance.test_import_command import run
 from tests.clearance.test_imports import (
+    FILES,
     counts,
     csv_bytes,
     dry_run,
@@ -26,7 +26,6 @@ from tests.clearance.test_imports import (
 from tests.factories import CaseFactory
 from tests.test_admin import _form_data
 
-FILES = Path(__file__).resolve().parent / "files"
 # A real-shaped list from a commune: T12-01 (two rows) and T12-02 typed into number cells, T12-03 as text.
 C12 = FILES / "c12_cccd_numeric.xlsx"
 ID_COLUMN = "Số CCCD"

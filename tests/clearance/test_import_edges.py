@@ -22,8 +22,8 @@ from clearance.models import Asset, Case, InventoryImport, LandParcel, LandParce
 from clearance.services.imports import ImportRejected, import_apply, import_file, import_preview, import_upload
 from tests.clearance.test_imports import (
     CAO_LOC_DONG_DANG,
+    CSV_HEADERS,
     HO_SON,
-    PARCEL_HEADERS,
     asset,
     counts,
     csv_bytes,
@@ -37,8 +37,6 @@ from tests.clearance.test_imports import (
 )
 from tests.factories import AssetFactory, CaseFactory, LandParcelFactory, StaffProfileFactory, UserFactory
 from zones.models import AdminUnit, StaffProfile
-
-CSV_HEADERS = [*PARCEL_HEADERS, "Tài sản"]
 
 
 @pytest.fixture

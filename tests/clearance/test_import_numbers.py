@@ -5,7 +5,6 @@ unsettled column is refused with both readings; cells typed as numbers need no g
 """
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,7 +15,8 @@ from clearance.inventory.cells import CellError, decimal, whole_number
 from clearance.models import Asset, InventoryImport, LandParcel
 from clearance.services.imports import ImportRejected, import_file
 from tests.clearance.test_imports import (
-    PARCEL_HEADERS,
+    CSV_HEADERS,
+    FILES,
     asset,
     counts,
     csv_bytes,
@@ -27,11 +27,9 @@ from tests.clearance.test_imports import (
     xlsx_bytes,
 )
 
-FILES = Path(__file__).resolve().parent / "files"
 # A commune's list written with English separators: every area is "10,000"-shaped, nothing settles them.
 C07C = FILES / "c07c_us_thousands_silent.csv"
 AREA, RECOVERED = "Diện tích (m²)", "Diện tích thu hồi (m²)"
-CSV_HEADERS = [*PARCEL_HEADERS, "Tài sản"]
 
 pytestmark = pytest.mark.usefixtures("in_english")
 

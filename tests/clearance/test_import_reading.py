@@ -9,7 +9,6 @@ import datetime
 import io
 import json
 import zipfile
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 import openpyxl
@@ -25,9 +24,8 @@ from clearance.inventory.reading.headers import SYNONYMS_FILE, header_key, known
 from clearance.models import Asset, Case, InventoryImport, LandParcel
 from clearance.services.imports import import_file
 from tests.clearance.test_import_files import with_member
-from tests.clearance.test_imports import PARCEL_HEADERS, counts, csv_bytes, local_staff, parcel, xlsx_bytes
+from tests.clearance.test_imports import FILES, PARCEL_HEADERS, counts, csv_bytes, local_staff, parcel, xlsx_bytes
 
-FILES = Path(__file__).resolve().parent / "files"
 START = reverse("clearance:import_start")
 
 

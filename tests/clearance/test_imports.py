@@ -8,6 +8,7 @@ import csv
 import io
 import unicodedata
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -29,6 +30,9 @@ PARCEL_HEADERS = [
     "Diện tích thu hồi (m²)", "Loại đất", "Nguồn gốc đất", "Số GCN",
 ]  # fmt: skip
 ASSET_HEADERS = ["Mã hồ sơ", "Loại tài sản", "Mô tả", "Số lượng", "Đơn vị tính"]
+CSV_HEADERS = [*PARCEL_HEADERS, "Tài sản"]  # a CSV has the assets in one cell
+# The real-shaped lists communes send (copies of ../shared/cases), and files made for one test.
+FILES = Path(__file__).resolve().parent / "files"
 HO_SON, HOA_THANG, HUU_LUNG_TOWN_OR_2025, CAO_LOC_DONG_DANG = 6451, 6460, 6385, 6184
 
 

@@ -3,7 +3,6 @@
 import io
 import json
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -23,12 +22,11 @@ from clearance.land_use import (
 from clearance.models import Case, LandParcel, LandParcelUse
 from clearance.services.cases import has_non_agricultural_land
 from clearance.services.imports import ImportRejected, import_file
-from tests.clearance.test_imports import dry_run, error_codes, parcel, read_and_validate, xlsx_bytes
+from tests.clearance.test_imports import FILES, dry_run, error_codes, parcel, read_and_validate, xlsx_bytes
 from tests.factories import CaseFactory, LandParcelFactory
 from tests.test_admin import _form_data, _url
 
 D = Decimal
-FILES = Path(__file__).resolve().parent / "files"
 # Codes from real certificates, one row each; T15-01 "ONT+CLN" and T15-02 "ONT, CLN" have two uses.
 C15 = FILES / "c15_land_use_codes.xlsx"
 LAND_USE = "Loại đất"

@@ -2,7 +2,6 @@
 
 import json
 import unicodedata
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -19,8 +18,7 @@ from clearance.inventory.legacy_text import (
     is_vietnamese_syllable,
     letters,
 )
-
-FILES = Path(__file__).resolve().parent / "files"
+from tests.clearance.test_imports import FILES
 
 BASES = "a ă â e ê i o ô ơ u ư y".split()
 TONES = ["", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323"]  # none, huyền, hỏi, ngã, sắc, nặng

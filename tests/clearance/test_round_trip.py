@@ -8,7 +8,6 @@ import csv
 import io
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -17,11 +16,11 @@ from django.urls import reverse
 from clearance.exports import FORMULA_STARTS
 from clearance.models import Asset, Case, LandParcel
 from clearance.services.imports import ImportRejected, import_file
+from tests.clearance.test_imports import FILES
 from tests.factories import AssetFactory, CaseFactory, LandParcelFactory
 from zones.models import AdminUnit
 
 TEMPLATE = reverse("clearance:import_template")
-FILES = Path(__file__).parent / "files"
 FORMATS = ["xlsx", "csv", "csv_vi"]
 # One separator then exactly three digits: "1.234" or "10,000", which an import cannot read one way only.
 AMBIGUOUS = re.compile(r"\d[.,]\d{3}(?!\d)")
