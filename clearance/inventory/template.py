@@ -70,8 +70,8 @@ def _number(value):
     return value
 
 
-def parcel_row(parcel):
-    case = parcel.case
+def case_cells(case):
+    """The case's cells of a parcel row: code, kind, name, ID number, address, village, commune."""
     return {
         "code": case.code,
         "kind": CASE_KIND_LABEL[case.kind],
@@ -81,6 +81,12 @@ def parcel_row(parcel):
         "village": case.village,
         "unit_code": case.unit.code,
         "unit_structure": STRUCTURE_LABEL[case.unit.structure],
+    }
+
+
+def parcel_row(parcel):
+    return {
+        **case_cells(parcel.case),
         "sheet_unit_code": parcel.sheet_unit.code,
         "sheet_unit_structure": STRUCTURE_LABEL[parcel.sheet_unit.structure],
         "map_sheet_no": parcel.map_sheet_no,
@@ -93,9 +99,11 @@ def parcel_row(parcel):
     }
 
 
-def asset_row(asset, code, quantity=None):
+def asset_row(asset, case, quantity=None):
+    """An asset row; its "case" (the case's cells) lets a CSV write a case that has no parcel."""
     return {
-        "code": code,
+        "case": case_cells(case),
+        "code": case.code,
         "kind": ASSET_KIND_LABEL[asset.kind],
         "description": asset.description,
         "quantity": _number(asset.quantity if quantity is None else quantity),
@@ -103,7 +111,7 @@ def asset_row(asset, code, quantity=None):
     }
 
 
-def _merged_assets(assets, codes):
+def _merged_assets(assets, cases):
     """One row per asset as the import knows it (case, kind, description, unit), quantities added up.
 
     The import refuses the same asset twice in a file, so two stored assets alike (a crop on two
@@ -116,21 +124,20 @@ def _merged_assets(assets, codes):
             merged[key][1] += asset.quantity
         else:
             merged[key] = [asset, asset.quantity]
-    return [asset_row(asset, codes[asset.case_id], quantity) for asset, quantity in merged.values()]
+    return [asset_row(asset, cases[asset.case_id], quantity) for asset, quantity in merged.values()]
 
 
 def export_rows(cases):
     """Rows of parcels and of assets for the given cases (already scoped by the caller)."""
-    cases = list(cases)
+    cases = list(cases.select_related("unit"))
     parcels = (
         LandParcel.objects.filter(case__in=cases)
         .select_related("case__unit", "sheet_unit")
         .prefetch_related("uses")
         .order_by("case__code", "sheet_unit__code", "map_sheet_no", "parcel_no")
     )
-    codes = {case.pk: case.code for case in cases}
     assets = Asset.objects.filter(case__in=cases).order_by("case__code", "kind", "id")
-    return [parcel_row(p) for p in parcels], _merged_assets(assets, codes)
+    return [parcel_row(p) for p in parcels], _merged_assets(assets, {case.pk: case for case in cases})
 
 
 def build_xlsx(parcel_rows=(), asset_rows=()):
@@ -244,15 +251,22 @@ def build_csv(parcel_rows=(), asset_rows=(), *, vietnamese=False):
     writer = csv.writer(out, delimiter=dialect.delimiter, lineterminator="\r\n")
     writer.writerow([column.header for column in columns])
     written = set()
-    for row in parcel_rows:
-        values = dict(row)
-        if row["code"] not in written:
-            values["assets"] = "; ".join(assets_of.get(row["code"], []))
-            written.add(row["code"])
-        if vietnamese:
+
+    def write(values):
+        if values["code"] not in written:
+            values["assets"] = "; ".join(assets_of.get(values["code"], []))
+            written.add(values["code"])
+        if vietnamese and values.get("land_use_code"):
             # Codes are letters, so the only dots of "ONT 200; CLN 250.5" are decimal points.
             values["land_use_code"] = values["land_use_code"].replace(".", ",")
         writer.writerow([neutralise(_csv_text(values.get(column.key), dialect)) for column in columns])
+
+    for row in parcel_rows:
+        write(dict(row))
+    for row in asset_rows:
+        if row["code"] not in written:
+            # A case with assets and no parcel: its own cells and its assets, the parcel cells blank.
+            write(dict(row["case"]))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

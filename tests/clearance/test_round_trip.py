@@ -16,7 +16,7 @@ from django.urls import reverse
 from clearance.exports import FORMULA_STARTS
 from clearance.models import Asset, Case, LandParcel
 from clearance.services.imports import ImportRejected, import_file
-from tests.clearance.test_imports import FILES
+from tests.clearance.test_imports import CSV_HEADERS, FILES
 from tests.factories import AssetFactory, CaseFactory, LandParcelFactory
 from zones.models import AdminUnit
 
@@ -253,3 +253,56 @@ def test_quoted_formulas_re_import_as_the_names_stored(client, huu_lung, c16, fi
     plan = dry_run(huu_lung, c16, export(client, c16, file_format), file_format)
     assert not plan.errors
     assert_no_change(plan, cases=4, parcels=4, assets=0)
+
+
+# --- a case with assets and no parcel ------------------------------------------------------------
+
+
+@pytest.fixture
+def case_without_parcels(vsip_phase):
+    """A household whose house and graves stand on land it holds no parcel of."""
+    ho_son = AdminUnit.objects.get(code=6451, structure=AdminUnit.Structure.LEGACY)
+    case = CaseFactory(phase=vsip_phase, unit=ho_son, code="RT-2", name="Hộ ông Lục Văn Tường", id_number="")
+    AssetFactory(case=case, kind=Asset.Kind.STRUCTURE, description="Nhà tạm", quantity=Decimal("1"))
+    AssetFactory(case=case, kind=Asset.Kind.GRAVE, description="Mộ đất", quantity=Decimal("2"), unit_of_measure="ngôi")
+    return case
+
+
+@pytest.mark.parametrize("file_format", FORMATS)
+def test_a_case_without_parcels_keeps_its_assets_through_a_round_trip(
+    client, huu_lung, case_without_parcels, file_format
+):
+    client.force_login(huu_lung)
+    content = export(client, case_without_parcels.phase, file_format)
+    if file_format != "xlsx":
+        (row,) = csv_rows(content, ";" if file_format == "csv_vi" else ",")
+        assert (row["Mã hồ sơ"], row["Họ tên / tên tổ chức"], row["Số thửa"]) == ("RT-2", "Hộ ông Lục Văn Tường", "")
+        assert "Mộ đất" in row["Tài sản"] and "Nhà tạm" in row["Tài sản"]
+    plan = dry_run(huu_lung, case_without_parcels.phase, content, file_format)
+    assert not plan.errors
+    assert_no_change(plan, cases=1 if file_format != "xlsx" else 0, parcels=0, assets=2)
+
+
+def test_a_csv_row_with_assets_and_no_parcel_brings_a_new_case_and_its_assets(huu_lung, vsip_phase):
+    row = {
+        "Mã hồ sơ": "RT-3",
+        "Loại đối tượng": "hộ gia đình",
+        "Họ tên / tên tổ chức": "Hộ bà Nông Thị Lan",
+        "Mã xã": "6451",
+        "Cấp xã theo": "trước 2025",
+        "Tài sản": "mộ | Mộ xây | 1 | ngôi",
+    }
+    content = ("\ufeff" + ",".join(CSV_HEADERS) + "\r\n" + ",".join(row.get(h, "") for h in CSV_HEADERS) + "\r\n")
+    plan, _record = import_file(user=huu_lung, phase=vsip_phase, file_name="mo.csv", content=content.encode())
+    assert changes(plan) == {"cases": (1, 0), "parcels": (0, 0), "assets": (1, 0)}
+    case = Case.objects.get(code="RT-3")
+    assert (case.parcels.count(), [a.description for a in case.assets.all()]) == (0, ["Mộ xây"])
+
+
+def test_a_csv_row_with_neither_parcel_nor_assets_still_asks_for_the_parcel(huu_lung, vsip_phase):
+    content = ("\ufeff" + ",".join(CSV_HEADERS) + "\r\n" + "RT-4,hộ gia đình,Hộ ông Vi Văn Dũng"
+               + "," * (len(CSV_HEADERS) - 3) + "\r\n")  # fmt: skip
+    with pytest.raises(ImportRejected) as rejection:
+        import_file(user=huu_lung, phase=vsip_phase, file_name="thieu.csv", content=content.encode())
+    assert {error.code for error in rejection.value.plan.errors} >= {"required"}
+    assert not Case.objects.filter(code="RT-4").exists()

@@ -67,7 +67,7 @@ class _Validator(CaseChecks, AssetChecks, Planning, CellChecks):
         for row in self.table.parcel_rows:
             values = {column.key: self.parse(row, column, row.values.get(column.key)) for column in parcel_columns}
             for column in parcel_columns:
-                if column.required and not column.per_case and values[column.key] is None:
+                if column.required and not column.per_case and values[column.key] is None and not _case_only(values):
                     self.required(row, column)
             if values["code"] is None:
                 self.required(row, COLUMNS["code"])
@@ -84,6 +84,13 @@ class _Validator(CaseChecks, AssetChecks, Planning, CellChecks):
         parcel_sheets = {row.sheet for row in self.table.parcel_rows[:1]}
         self.plan.errors.sort(key=lambda e: (e.sheet not in parcel_sheets, e.row or 0, e.position))
         return self.plan
+
+
+def _case_only(values):
+    """A CSV row with its "Tài sản" cell and no parcel cell: a case whose assets stand on no parcel of its own."""
+    return values.get(CSV_ASSETS_COLUMN.key) is not None and all(
+        values[column.key] is None for column in PARCEL_COLUMNS if not column.per_case
+    )
 
 
 def validate(table, *, phase, scope, lock=False):
