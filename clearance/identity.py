@@ -19,7 +19,11 @@ Shapes accepted, by the case's kind (`Case.Kind` values):
 
 Spaces, non-breaking spaces and dots between digit groups are removed ("020 185 009 901",
 "020.185.009.901"), and so are hyphens in a person's number; a 13-digit tax code gets its
-hyphen back. What is stored is the digits (and that one hyphen), nothing else.
+hyphen back. What is stored is the digits (and that one hyphen), nothing else. The quote
+Excel users type before a number to keep it as text ("'001234567890") is not part of it.
+Text ending in ".0" or ",00" ("20185009901.0", what a program writes for a number it read as
+a decimal) is that number: its mark and zeros are never taken for digits, and its lost zeros
+are explained as for a number cell.
 
 Errors: `django.core.exceptions.ValidationError`, its message in the active language, saying
 what went wrong and how to fix it, with one of these codes:
@@ -71,6 +75,9 @@ _GROUP_SEPARATORS = re.compile(r"[\s.]+")  # after NFKC: every kind of space, an
 _HYPHENS = re.compile(r"[\u2010\u2011\u2012\u2013\u2212]")  # typographic hyphens and minus, read as "-"
 _SCIENTIFIC = re.compile(r"^[0-9]+(?:[.,][0-9]+)?[eE][+-]?[0-9]+$")
 _DIGIT_GROUPS = re.compile(r"^[0-9]+(?:-[0-9]+)*$")  # hyphens only between digits
+_TEXT_QUOTES = "'\u2018\u2019`"  # the quote typed before a number to keep it text, and what autocorrect makes of it
+# A number written with a decimal mark and one or two zeros: never a group of digits, which has three.
+_DECIMAL_ZEROS = re.compile(r"^([0-9]+)[.,]0{1,2}$")
 
 
 @cache
@@ -101,8 +108,13 @@ def normalize_id_number(raw, *, kind):
     else:
         # NFKC: full-width digits become 0-9, and every space a keyboard or a PDF yields becomes a space.
         text = unicodedata.normalize("NFKC", str(raw)).strip()
+        if text[:1] in _TEXT_QUOTES and text[1:2].isdigit():
+            text = text[1:]
         if _SCIENTIFIC.match(_SPACES.sub("", text)):
             raise _scientific(raw)
+        decimal = _DECIMAL_ZEROS.match(_SPACES.sub("", text))
+        if decimal:
+            text = decimal.group(1)  # "20185009901.0" is the number 20185009901, not 201850099010
     compact = _HYPHENS.sub("-", _GROUP_SEPARATORS.sub("", text))
     if not _DIGIT_GROUPS.match(compact):
         raise _not_digits(raw)
@@ -150,7 +162,13 @@ def _person(raw, digits, *, any_kind=False):
         )
     else:
         message = _("An ID number has 12 digits (CCCD) or 9 (an old CMND); this one has %(count)d.")
-    raise ValidationError(message % {"count": count}, code="wrong_length")
+    message %= {"count": count}
+    if not any_kind and count in (TAX_CODE_DIGITS, TAX_CODE_DIGITS + BRANCH_DIGITS):
+        message += " " + _(
+            "That is the length of an organisation's tax code: if this case is an organisation, write “tổ chức” "
+            "in “Loại đối tượng”."
+        )
+    raise ValidationError(message, code="wrong_length")
 
 
 def _tax_code(raw, digits):
@@ -164,11 +182,15 @@ def _tax_code(raw, digits):
             _("“%(value)s” has 9 digits: a tax code has 10, so it is probably %(number)s, its leading zero lost.")
             % {"value": _shown(raw), "number": digits.zfill(TAX_CODE_DIGITS)}
         )
-    raise ValidationError(
-        _("A tax code has 10 digits, or 10 + 3 for a branch (0101234567-001); this one has %(count)d.")
-        % {"count": count},
-        code="wrong_length",
-    )
+    message = _("A tax code has 10 digits, or 10 + 3 for a branch (0101234567-001); this one has %(count)d.") % {
+        "count": count
+    }
+    if count in (CCCD_DIGITS, CMND_DIGITS):
+        message += " " + _(
+            "That is the length of a person's CCCD or CMND: write the organisation's tax code, or leave the cell "
+            "blank; if this case is a household or a person, correct “Loại đối tượng”."
+        )
+    raise ValidationError(message, code="wrong_length")
 
 
 def _advice():

@@ -6,6 +6,7 @@ existing certificates and maps still show, each old code with the current code i
 docs/decisions/0004-land-use-codes.md says why and how a parcel carries several uses.
 """
 
+import difflib
 import json
 import re
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from django.utils.formats import number_format
 from django.utils.functional import lazy
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+
+from zones.text import fold
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "land_use_codes.json"
 
@@ -88,47 +91,103 @@ def is_non_agricultural(codes):
 
 # --- "ONT 200; CLN 250" -----------------------------------------------------------------------
 
-# A code, then optionally its area: "ONT", "ONT 200", "ONT: 1.234,5", "ONT=200".
-_USE = re.compile(r"\s*([A-Za-z]{3})(?![A-Za-z])\s*(?:[:=]\s*)?(\d(?:[\d.,]*\d)?)?\s*")
-_SEPARATOR = re.compile(r"\s*[+;,/&]\s*|\s+")
+# A code, then optionally its area, maybe in brackets or followed by m²: "ONT", "ont", "ONT 200",
+# "ONT: 1.234,5", "ONT=200", "ONT (200 m2)". "Đ" is read as D: the codes are ASCII, the "D" stands for "đất".
+_USE = re.compile(
+    r"\s*([A-Za-zĐđ]{3})(?![A-Za-zĐđ])\s*(?:[:=]\s*)?\(?\s*(?:(\d(?:[\d.,]*\d)?)\s*(?:m2|m²|㎡)?)?\s*\)?\s*",
+    re.IGNORECASE,
+)
+# Between uses: + ; , / & or a dash ("ONT – CLN"), "và", or only spaces.
+_SEPARATOR = re.compile(r"\s*[+;,/&\-\u2013\u2014]\s*|\s*(?:và|va)\s+|\s+", re.IGNORECASE)
 
 
-def _area(text):
-    """An area in m² written the Vietnamese way or plainly, > 0, at most one decimal; None otherwise.
+def _area(text, numbers=None):
+    """An area in m² written either way when `numbers` settles it, or plainly, > 0, at most one decimal; else None.
 
-    Raises ValidationError (code "ambiguous_number") for "1.500", which reads 1,5 or 1500."""
+    `numbers` (clearance.inventory.numbers.ColumnNumbers) is what the areas of the whole
+    column say of their separators. Raises ValidationError (code "ambiguous_number" or
+    "mixed_separators") for "1.500" when nothing says whether it is 1,5 or 1500."""
     # Imported here: the inventory package imports the models, which import this module.
     from clearance.inventory import cells
 
     try:
-        area = cells.decimal(text, places=1)
+        area = cells.decimal(text, places=1, numbers=numbers)
     except cells.CellError as error:
-        if error.code == "ambiguous_number":  # "ONT 1.500": say both readings, never pick one
+        if error.code in ("ambiguous_number", "mixed_separators"):  # "ONT 1.500": never pick a reading
             raise ValidationError(error.message, code=error.code) from error
         return None
     return area if area > 0 else None
 
 
-def parse_land_uses(text):
-    """The uses written in one cell: [(code, area_m2 or None)], codes upper-cased, in order.
+def written_areas(text):
+    """The areas as written in a cell of uses, "ONT 1.234,5; CLN 200" → ["1.234,5", "200"]; [] if unreadable.
 
-    Accepts what certificates and commune sheets write: "LUC", "ONT+CLN", "ONT, CLN",
-    "ONT 200; CLN 250", "ONT: 200 + CLN: 250,5". Raises ValidationError (code "unreadable",
-    "unknown_code" or "repeated_code") with a message for the user.
-    """
-    uses, position, text = [], 0, str(text).strip()
+    For surveying a column's separators before any cell of it is read."""
+    try:
+        return [area for _code, area in _written_uses(str(text).strip())]
+    except ValidationError:
+        return []
+
+
+def _written_uses(text):
+    """[(code, area text or None)] as written; ValidationError "unreadable" when the cell is not uses."""
+    uses, position = [], 0
     while position < len(text):
         match = _USE.match(text, position)
         if not match:
-            raise ValidationError(
-                _("Cannot read the land uses “%(text)s”: write the codes, each with its area when there are several, "
-                  "for example “ONT 200; CLN 250”.") % {"text": text},
-                code="unreadable",
-            )  # fmt: skip
-        code, area_text = match.group(1).upper(), match.group(2)
+            message = _("Cannot read the land uses “%(text)s”: write the codes, each with its area when there are "
+                        "several, for example “ONT 200; CLN 250”.") % {"text": text}  # fmt: skip
+            named = _named(text)
+            if named:
+                message += " " + _("For “%(text)s”, write the code: %(labels)s.") % {
+                    "text": text,
+                    "labels": "; ".join(nomenclature()[code].label for code in named),
+                }
+            raise ValidationError(message, code="unreadable")
+        uses.append((match.group(1).upper().replace("Đ", "D"), match.group(2)))
+        position = match.end()
+        separator = _SEPARATOR.match(text, position)
+        if separator:
+            position = separator.end()
+    return uses
+
+
+def closest_codes(code, count=3):
+    """The known codes most like `code`: "OTN" → ["ONT", …], "ONX" → ["ONT", …]; [] when none is close.
+
+    First the same letters in another order (a typing slip), then the most letters in place,
+    then difflib's likeness; current codes before old ones among equals."""
+    table = nomenclature()
+
+    def likeness(known):
+        in_place = sum(a == b for a, b in zip(code, known, strict=False))
+        ratio = difflib.SequenceMatcher(None, code, known).ratio()
+        return (sorted(code) == sorted(known), in_place, ratio, table[known].current)
+
+    close = [known for known in table if difflib.SequenceMatcher(None, code, known).ratio() >= 0.6]
+    return sorted(close, key=likeness, reverse=True)[:count]
+
+
+def _named(text):
+    """Codes whose name is like `text` ("Đất ở nông thôn" → ["ONT"]): a name written where a code goes."""
+    names = {fold(use.name_vi): code for code, use in nomenclature().items() if use.current}
+    return [names[name] for name in difflib.get_close_matches(fold(text), names, n=2, cutoff=0.75)]
+
+
+def parse_land_uses(text, numbers=None):
+    """The uses written in one cell: [(code, area_m2 or None)], codes upper-cased, in order.
+
+    Accepts what certificates and commune sheets write: "LUC", "ont", "ONT+CLN", "ONT, CLN",
+    "ONT/CLN", "ONT – CLN", "ONT 200; CLN 250", "ONT: 200 m² + CLN: 250,5". `numbers` is what
+    the column's other areas say of their separators (see _area). Raises ValidationError
+    (code "unreadable", "ambiguous_number", "mixed_separators", "unknown_code" or
+    "repeated_code") with a message for the user; an unknown code's names the closest known ones.
+    """
+    uses, text = [], str(text).strip()
+    for code, area_text in _written_uses(text):
         area = None
         if area_text is not None:
-            area = _area(area_text)
+            area = _area(area_text, numbers)
             if area is None:
                 raise ValidationError(
                     _("The area of %(code)s, “%(area)s”, is not an area in m² greater than zero "
@@ -136,19 +195,26 @@ def parse_land_uses(text):
                     code="unreadable",
                 )  # fmt: skip
         uses.append((code, area))
-        position = match.end()
-        separator = _SEPARATOR.match(text, position)
-        if separator:
-            position = separator.end()
     if not uses:
         raise ValidationError(_("Give at least one land-use code."), code="required")
     unknown = [code for code, _area_m2 in uses if code not in nomenclature()]
     if unknown:
-        raise ValidationError(
-            _("%(codes)s: not a land-use code of the 2024 nomenclature nor of the earlier ones on certificates.")
-            % {"codes": ", ".join(unknown)},
-            code="unknown_code",
-        )
+        message = _(
+            "%(codes)s: not a land-use code of the 2024 nomenclature nor of the earlier ones on certificates."
+        ) % {"codes": ", ".join(unknown)}
+        for code in unknown:
+            closest = closest_codes(code)
+            if closest:
+                message += " " + _("Closest to %(code)s: %(labels)s.") % {
+                    "code": code,
+                    "labels": "; ".join(nomenclature()[known].label for known in closest),
+                }
+            else:
+                message += " " + _(
+                    "No known code is close to %(code)s: see the list of codes on the “Hướng dẫn” sheet of the "
+                    "import template."
+                ) % {"code": code}
+        raise ValidationError(message, code="unknown_code")
     codes = [code for code, _area_m2 in uses]
     repeated = sorted({code for code in codes if codes.count(code) > 1})
     if repeated:

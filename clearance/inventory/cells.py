@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from clearance.inventory.legacy_text import readings
 from clearance.inventory.numbers import ColumnNumbers, NumberError
 from zones.text import fold
 
@@ -78,7 +79,7 @@ def decimal(value, *, places, numbers=None):
         # A cached formula result such as 300.00000000000006 is 300.
         number = Decimal(repr(round(value, 6)))
     else:
-        number, _has_decimals = _read(value, numbers)
+        number, _has_decimals = _read(value, numbers, places)
     if not number.is_finite():
         raise CellError(_("Not a number: “%(value)s”.") % {"value": value}, "not_number")
     number = number.normalize()
@@ -106,7 +107,7 @@ def whole_number(value, numbers=None):
         number = value
     else:
         try:
-            reading, has_decimals = _read(value, numbers)
+            reading, has_decimals = _read(value, numbers, 0)
         except CellError as error:
             if error.code == "not_number":
                 raise CellError(
@@ -121,19 +122,24 @@ def whole_number(value, numbers=None):
     return number
 
 
-def _read(value, numbers):
+def _read(value, numbers, places):
     try:
-        return (numbers or ColumnNumbers()).read(value)
+        return (numbers or ColumnNumbers()).read(value, places)
     except NumberError as error:
         raise CellError(error.message, error.code) from error
 
 
 def word(value, words):
-    """One of the words of a vocabulary, matched without regard to case or diacritics."""
-    folded = fold(str(value))
-    for known, result in words.items():
-        if fold(known) == folded:
-            return result
+    """One of the words of a vocabulary, matched without regard to case or diacritics.
+
+    A word typed with a .VnTime or VNI font ("hé gia ®×nh") matches in one of its readings: a
+    closed list cannot be matched wrongly, so no detection is needed.
+    """
+    for reading in readings(str(value)):
+        folded = fold(reading)
+        for known, result in words.items():
+            if fold(known) == folded:
+                return result
     raise CellError(
         _("“%(value)s” is not one of: %(words)s.") % {"value": str(value).strip(), "words": ", ".join(words)},
         "unknown_word",

@@ -6,10 +6,12 @@ draw as Vietnamese letters ("Hé «ng N«ng V¨n Thö" is "Hộ ông Nông Văn 
 Hoaøng" is "Hộ bà Hoàng").
 
 - clean_text(value): invisible and control characters out, odd spaces made plain, NFC.
-- detect_and_convert(text): (text in Unicode, "tcvn3" | "vni") when the cell is legacy
-  text, else (text unchanged, None). Conservative: a cell is converted only when it holds
-  characters of the encoding that Unicode Vietnamese cannot explain, and every word it
-  changes comes out as a Vietnamese syllable.
+- detect_and_convert(text, proper_name=False): (text in Unicode, "tcvn3" | "vni") when the
+  cell is legacy text, else (text unchanged, None). Conservative: a cell is converted only
+  when it holds characters of the encoding that Unicode Vietnamese cannot explain, and every
+  word it changes comes out as a Vietnamese syllable. proper_name (an owner's name, a
+  village) gives back the capitals TCVN3's lower-case fonts cannot store ("Lª ThÞ ¸nh" is
+  "Lê Thị Ánh").
 
 The code tables are data, clearance/data/legacy_vietnamese_encodings.json, with their
 sources. Pure functions: no models, no settings read.
@@ -52,8 +54,12 @@ _SPACE_LIKE = "\t\n\r\v\f\x85\u2028\u2029\u00a0\u2007\u202f"
 _CLEAN_TABLE = {ord(ch): None for ch in _ZERO_WIDTH}
 _CLEAN_TABLE.update({cp: None for cp in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]})
 _CLEAN_TABLE.update({ord(ch): " " for ch in _SPACE_LIKE})
-# Not removed: U+00AD (soft hyphen) is the letter "ư" in TCVN3.
+# U+00AD (soft hyphen) is the letter "ư" in TCVN3: removed only from a cell that is not TCVN3.
+_SOFT_HYPHEN = "\xad"
 _DIRTY = re.compile("[" + re.escape(_ZERO_WIDTH + _SPACE_LIKE) + "\x00-\x1f\x7f\x80-\x9f]")
+# Excel saves a character XML cannot hold (a vertical tab pasted from Word) as "_x000B_", and a
+# typed "_x" as "_x005F_x"; openpyxl hands both on as written.
+_OOXML_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
 
 
 def clean_text(value):
@@ -61,16 +67,24 @@ def clean_text(value):
 
     Tabs and line breaks (a cell typed with Alt+Enter) become one space each ("\\r\\n"
     counts as one), so do non-breaking and figure spaces. Spaces are neither collapsed nor
-    stripped. Anything that is not a str is returned as it is.
+    stripped. A soft hyphen (U+00AD, invisible) is removed, except from a cell that reads
+    as TCVN3, where it is the letter "ư". Excel's escapes ("_x000B_") are read first.
+    Anything that is not a str is returned as it is.
     """
     if not isinstance(value, str):
         return value
+    if "_x" in value:
+        value = _OOXML_ESCAPE.sub(lambda match: chr(int(match[1], 16)), value)
     if value.isascii() and value.isprintable():
         return value
     if _DIRTY.search(value):
         value = value.replace("\r\n", "\n").translate(_CLEAN_TABLE)
     if not unicodedata.is_normalized("NFC", value):
         value = unicodedata.normalize("NFC", value)
+    if _SOFT_HYPHEN in value:
+        # Invisible in a code or in Unicode Vietnamese; in TCVN3 "L\xadu V¨n" it is the "ư" of "Lưu Văn".
+        if detect_and_convert(value)[1] != TCVN3:
+            value = value.replace(_SOFT_HYPHEN, "")
     return value
 
 
@@ -190,6 +204,8 @@ class _Tcvn3(_Codec):
         decode = {row["tcvn3"]: row["unicode"] for row in rows if not row.get("tcvn3_upper_font")}
         super().__init__(decode)
         self.table = str.maketrans(decode)
+        # The toned letters: a lower-case font has no capital for them ("¸" is "á", never "Á").
+        self.no_capital = frozenset(row["tcvn3"] for row in rows if row.get("tcvn3_upper_font"))
 
     def decode_word(self, word):
         return word.translate(self.table)
@@ -204,6 +220,24 @@ class _Tcvn3(_Codec):
         if len(ascii_letters) >= 2 and all(ch.isupper() for ch in ascii_letters):
             return converted.upper()
         return converted
+
+    def capitalise_names(self, original, converted):
+        """converted with the capitals a name was typed with but the font could not store.
+
+        A word that starts with a toned vowel ("¸nh", "¶i") could not be typed as a capital
+        in a lower-case .Vn font; in a name it is one when it opens the cell or follows a
+        capitalised word: "Lª ThÞ ¸nh" is "Lê Thị Ánh", "Th«n ¶i" is "Thôn Ải". After a
+        lower-case word ("Hé bµ ¸nh") it is left as typed. One code per letter: the positions
+        of original and converted agree.
+        """
+        letters = list(converted)
+        previous = None
+        for match in self.word.finditer(original):
+            start = match.start()
+            if original[start] in self.no_capital and (previous is None or letters[previous].isupper()):
+                letters[start] = letters[start].upper()
+            previous = start
+        return "".join(letters)
 
 
 class _Vni(_Codec):
@@ -242,7 +276,7 @@ def _codecs():
     return (_Tcvn3(rows), _Vni(rows))
 
 
-def detect_and_convert(text):
+def detect_and_convert(text, *, proper_name=False):
     """(text, encoding): the cell read as Unicode and "tcvn3" or "vni", or (text, None).
 
     Converts only when the text holds characters of the encoding and reads as that
@@ -251,10 +285,18 @@ def detect_and_convert(text):
     Vietnamese syllable. ASCII text, text with any Unicode-only Vietnamese letter, and
     non-str values are returned at once, unchanged. When both encodings fit, the one with
     more of its own characters wins; a tie is left alone.
+
+    proper_name: the cell names a person, an organisation or a place (owner's name,
+    village), so a word TCVN3 could only store in lower case gets its capital back when it
+    opens the cell or follows a capitalised word (_Tcvn3.capitalise_names). Not for other
+    text: "§Êt ë" is "Đất ở", not "Đất Ở".
     """
     if not isinstance(text, str) or text.isascii() or _UNICODE_VIETNAMESE.search(text):
         return text, None
-    return _detect(text)
+    converted, encoding = _detect(text)
+    if proper_name and encoding == TCVN3:
+        converted = _codecs()[0].capitalise_names(text, converted)
+    return converted, encoding
 
 
 @lru_cache(maxsize=16384)
@@ -295,3 +337,22 @@ def decode(text, encoding):
     """Legacy text decoded without any detection: every character/sequence of the table."""
     codec = {c.name: c for c in _codecs()}[encoding]
     return codec.restore_case(text, codec.decode(text))
+
+
+def readings(text):
+    """text, then its TCVN3 and VNI readings where they differ: [str, ...], text first.
+
+    For matching a closed vocabulary (column headers, list words, "Tổng cộng"): a reading
+    that matches a known wording is the right one, so no detection is needed, and a short
+    cell such as "Sè tê" ("Số tờ"), which also reads as Unicode, is still understood. Not for
+    free text: there, use detect_and_convert. Non-str values give [value].
+    """
+    if not isinstance(text, str) or text.isascii() or _UNICODE_VIETNAMESE.search(text):
+        return [text]
+    found = [text]
+    for codec in _codecs():
+        if codec.candidate.search(text):
+            converted = codec.restore_case(text, codec.decode(text))
+            if converted not in found:
+                found.append(converted)
+    return found

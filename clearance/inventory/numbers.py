@@ -7,7 +7,13 @@ need no reading and do not vote. A cell of the ambiguous shape, one separator fo
 exactly three digits after one to three digits that do not start with 0 ("10,000", "2.500",
 "1,500"), is read by its column's convention; when nothing settles it, or when the column
 mixes the two conventions, it is refused with both readings, and so is a cell written the other
-way than most of its column.
+way than most of its column. So is one the convention would read with three decimals in a
+column that takes fewer ("1,500" among Vietnamese areas of at most one decimal): that is a
+thousands group written the English way far more often than 1,5 written with two zeros.
+
+Spaces (plain, non-breaking, narrow non-breaking) may group thousands, "10 000", and only
+that: "120 80" is refused, never read as 12080. A unit may follow the number ("1.500 m2",
+"1500m²", "1 500 ㎡", "0,15 ha"); the column says which units it takes.
 """
 
 import re
@@ -17,11 +23,18 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from zones.text import fold
+
 VIETNAMESE, ENGLISH = "vi", "en"
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
-# A sign, a number of ASCII digits, separators and spaces, then maybe a unit: "1.500 m2", "0,15 ha".
-_CELL = re.compile(r"^([+-]?)\s*([0-9][0-9.,\s\u00a0\u202f]*?)\s*([^\W\d_]+(?:\^?[2²])?)?$")
+# A sign, a number of ASCII digits, separators and spaces, then maybe a unit: "1.500 m2", "0,15 ha",
+# "1500 mét vuông". Matched after NFKC, which makes "㎡" "m2", "²" "2" and every space a space.
+_CELL = re.compile(r"^([+-]?)\s*([0-9][0-9.,\s]*?)\s*([^\W\d_]+(?:\s+[^\W\d_]+)*(?:\s*\^?2)?)?$")
+# Spaces between digits group thousands, and only them: 10 000 / 1 234 567,5 / 1 500.5.
+_SPACED = re.compile(r"^[0-9]{1,3}( [0-9]{3})+([.,][0-9]+)?$")
+_MINUS = "\u2212\u2013"  # the minus sign and the en dash that word processors put for "-"
+_M2_WORDS = {"m2", "metvuong", "mvuong"}  # "m2", "m²", "m^2", "mét vuông", folded without spaces
 _PLAIN = re.compile(r"^[0-9]+$")
 _AMBIGUOUS = re.compile(r"^[1-9][0-9]{0,2}([.,])[0-9]{3}$")  # 10,000 / 2.500 / 1,500
 _SHAPES = [
@@ -52,21 +65,26 @@ class Written:
     negative: bool
     digits: str  # digits and separators, spaces removed
     unit: str  # "", "m2", "ha" or another word as written
-    shape: str  # "plain", "ambiguous", VIETNAMESE, ENGLISH or "bad"
+    shape: str  # "plain", "ambiguous", VIETNAMESE, ENGLISH, "spaced" (spaces not between thousands) or "bad"
 
     @classmethod
     def parse(cls, value):
         text = unicodedata.normalize("NFC", str(value)).strip()
-        match = _CELL.match(text)
+        compatible = unicodedata.normalize("NFKC", text).translate({ord(c): "-" for c in _MINUS})
+        match = _CELL.match(compatible)
         if not match:
             return cls(text, False, "", "", "bad")
         sign, number, unit = match.groups()
-        digits = _SPACES.sub("", number)
+        number = _SPACES.sub(" ", number.strip())
+        digits = number.replace(" ", "")
         unit = unit or ""
-        folded = unicodedata.normalize("NFKC", unit).lower().replace("^", "")
-        if folded in ("m2", "ha"):
-            unit = folded
-        return cls(text, sign == "-", digits, unit, _shape(digits))
+        folded = fold(unit).replace(" ", "").replace("^", "")
+        if folded in _M2_WORDS:
+            unit = M2
+        elif folded == HECTARE:
+            unit = HECTARE
+        shape = _shape(digits) if " " not in number or _SPACED.match(number) else "spaced"
+        return cls(text, sign == "-", digits, unit, shape)
 
     def read(self, convention):
         """The number under `convention` (VIETNAMESE or ENGLISH; a plain number needs none)."""
@@ -189,9 +207,11 @@ class ColumnNumbers:
             return _("no decimal or thousands mark seen")
         return _("typed as numbers")
 
-    def read(self, value):
+    def read(self, value, places=None):
         """A text cell's number and whether it has a decimal mark: (Decimal, bool); or NumberError.
 
+        `places` is how many decimals the column takes (None: any); an ambiguous cell that its
+        column's convention would read with more is refused with both readings.
         Negative numbers are read; refusing them is for the column's checks.
         """
         written = Written.parse(value)
@@ -199,11 +219,23 @@ class ColumnNumbers:
             raise NumberError(
                 _("Not a number: “%(value)s”. Write 1.234,5 or 1234.5.") % {"value": written.text}, "not_number"
             )
+        if written.shape == "spaced":
+            raise NumberError(
+                _(
+                    "“%(value)s”: a space between digits may only separate thousands (10 000, three digits after "
+                    "each space). If this is one number, write it without spaces; if it is two, put each in its "
+                    "own cell."
+                )
+                % {"value": written.text},
+                "not_number",
+            )
         self.check_unit(written)
         if written.shape == "ambiguous":
             if self.mixed or self.convention is None:
                 raise NumberError(self.two_readings(written), "ambiguous_number")
             convention = self.convention
+            if places is not None and places < 3 and written.has_decimals(convention):
+                raise NumberError(self.two_readings(written, places=places), "ambiguous_number")
         elif written.shape == "plain":
             convention = VIETNAMESE  # no separator: either reading is the same
         else:
@@ -236,10 +268,22 @@ class ColumnNumbers:
                 "wrong_unit",
             )
 
-    def two_readings(self, written):
+    def two_readings(self, written, places=None):
         mark = _AMBIGUOUS.match(written.digits).group(1)
         vietnamese, english = written.read(VIETNAMESE), written.read(ENGLISH)
-        if self.mixed:
+        if places == 0:
+            reason = _("this column holds whole numbers")
+        elif places is not None and self.convention == VIETNAMESE:
+            reason = _(
+                "although the other cells of this column use Vietnamese separators, its numbers have at most "
+                "%(places)d decimal(s), not three"
+            ) % {"places": places}
+        elif places is not None:
+            reason = _(
+                "although the other cells of this column use English separators, its numbers have at most "
+                "%(places)d decimal(s), not three"
+            ) % {"places": places}
+        elif self.mixed:
             reason = _("this column mixes Vietnamese and English separators")
         else:
             reason = _("no other cell of this column says which")

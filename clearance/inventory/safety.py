@@ -12,6 +12,7 @@ then fails the CRC check), so checking the declared sizes bounds what openpyxl r
 
 import io
 import posixpath
+import re
 import zipfile
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clearance.inventory.biff import NotBiff, cell_extent
+from clearance.inventory.biff import Encrypted, NotBiff, cell_extent
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_ZIP_MEMBERS = 200
@@ -167,6 +168,15 @@ def check_xls(data):
         )
     try:
         rows, columns = cell_extent(data)
+    except Encrypted as error:
+        raise ImportRefused(
+            _(
+                "The workbook is password-protected. Open it in Excel, remove the password (File → Info → Protect "
+                "Workbook → Encrypt with Password, and clear it; in Vietnamese Excel: Tệp → Thông tin → Bảo vệ Sổ "
+                "làm việc → Mã hóa bằng Mật khẩu) and save it again."
+            ),
+            "zip_encrypted",
+        ) from error
     except NotBiff as error:
         raise ImportRefused(
             _("The file is named .xls but holds no Excel workbook. Open it in Excel and save it as .xlsx %(menu)s.")
@@ -343,9 +353,13 @@ def _check_xml_member(archive, member):
 
 
 def decode_csv(data):
-    """The CSV's text: UTF-8 with or without a byte-order mark, or UTF-16 with one; no binary bytes.
+    """The CSV's text: UTF-8 with or without a byte-order mark, or UTF-16; no binary bytes.
 
-    Excel's "Unicode Text" is UTF-16 with a byte-order mark, separated by tabs.
+    Excel's "Unicode Text" is UTF-16 with a byte-order mark, separated by tabs; other programs
+    write UTF-16 without the mark, which the zero bytes beside every ASCII letter then show.
+    A file in an ANSI code page (Excel's plain "CSV (Comma delimited)" on Windows: Windows-1258
+    or -1252) is refused, as is UTF-8 text that was once read as such a code page and saved
+    again ("Nguyá»…n"): either way the Vietnamese letters are lost or garbled.
     """
     if data.startswith(XLSX_MAGIC):
         raise ImportRefused(_("The file is named .csv but is an Excel workbook: rename it to .xlsx."), "csv_is_zip")
@@ -354,28 +368,87 @@ def decode_csv(data):
             _("The file is named .csv but is an Excel 97–2003 workbook: rename it to .xls."), "csv_is_xls"
         )
     try:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            content = data.decode("utf-16")  # the byte-order mark says which end first, and is dropped
-            if _not_latin(content):
-                raise UnicodeDecodeError("utf-16", data, 0, 2, "not Latin text")
-        else:
-            content = data.decode("utf-8-sig")
+        # The byte-order mark says which end first, and is dropped.
+        encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else _utf16_without_mark(data)
+        content = data.decode(encoding or "utf-8-sig")
+        if encoding and _not_latin(content):
+            raise UnicodeDecodeError("utf-16", data, 0, 2, "not Latin text")
     except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
         raise ImportRefused(
             _(
-                "The CSV file is not UTF-8 text (byte %(position)d). In Excel choose “Save as” → “CSV UTF-8 "
-                "(Comma delimited)”."
+                "The CSV file is not UTF-8 text (line %(line)d): it was probably saved as “CSV (Comma delimited)”, "
+                "which writes Vietnamese letters in an old code page. Open the list in Excel and choose “Save as” "
+                "→ “CSV UTF-8 (Comma delimited)” (in Vietnamese Excel: Lưu Thành → CSV UTF-8), or save it as .xlsx."
             )
-            % {"position": error.start + 1},
+            % {"line": line},
             "csv_encoding",
         ) from error
-    bad = next((ch for ch in content if ord(ch) < 32 and ch not in "\t\r\n"), None)
-    if bad is not None:
+    # A stray control character (a pasted vertical tab, DOS's end-of-file Ctrl-Z) is cleaned from
+    # its cell like any other; a NUL or many of them mean the bytes are not text at all.
+    controls = sum(1 for ch in content if ord(ch) < 32 and ch not in "\t\r\n")
+    if "\0" in content or controls > max(8, len(content) // 100):
         raise ImportRefused(
             _("The file contains binary data and is not a CSV text file. Upload the list saved as CSV UTF-8."),
             "csv_binary",
         )
+    garbled = _garbled_line(content)
+    if garbled:
+        number, sample = garbled
+        raise ImportRefused(
+            _(
+                "The CSV file's Vietnamese letters are garbled (line %(line)d: “%(text)s”): the file was opened "
+                "with the wrong encoding and saved again. Take the list as it was first saved, or fix it in Excel "
+                "and save it as “CSV UTF-8 (Comma delimited)” (in Vietnamese Excel: Lưu Thành → CSV UTF-8)."
+            )
+            % {"line": number, "text": sample},
+            "csv_garbled",
+        )
     return content
+
+
+def _utf16_without_mark(data):
+    """ "utf-16-le" or "utf-16-be" when zero bytes sit beside most of the first bytes, as in ASCII text in UTF-16."""
+    head = data[: SCAN_CHUNK & ~1]
+    if len(head) < 4:
+        return None
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if odd * 2 > len(head) // 2 and even == 0:
+        return "utf-16-le"
+    if even * 2 > len(head) // 2 and odd == 0:
+        return "utf-16-be"
+    return None
+
+
+# What the UTF-8 lead bytes of Vietnamese letters look like when read as Windows-1252 or -1258
+# ("Ã©", "Ä‘", "Æ°", "á»…"): only lines holding one are tried.
+_GARBLED_LEADS = "ÃÄÅÆáº»"
+_WORD = re.compile(r"[^\s,;\t\"]+")
+
+
+def _garbled_line(content):
+    """(line number, text) of the first line with a word that is UTF-8 read as an ANSI code page, else None.
+
+    A word is garbled when re-encoding it in Windows-1252 or -1258 gives valid UTF-8 (different
+    from it, since it holds a letter beyond ASCII): readable Vietnamese practically never does.
+    """
+    for number, line in enumerate(content[: SCAN_CHUNK * 4].splitlines(), start=1):
+        if not any(lead in line for lead in _GARBLED_LEADS):
+            continue
+        for word in _WORD.findall(line):
+            if any(lead in word for lead in _GARBLED_LEADS) and _repairable(word):
+                return number, line.strip()[:60]
+    return None
+
+
+def _repairable(word):
+    for code_page in ("cp1252", "cp1258"):
+        try:
+            word.encode(code_page).decode("utf-8")
+        except UnicodeError:
+            continue
+        return True
+    return False
 
 
 def _not_latin(content):

@@ -155,3 +155,15 @@ def test_too_many_rows_are_refused(settings):
 def test_unknown_columns_are_ignored_and_listed():
     table = read_table(csv_bytes([parcel()], headers=[*PARCEL_HEADERS, "Ghi chú"]), "csv")
     assert table.ignored_columns == ["Ghi chú"]
+
+
+def test_a_stray_control_character_in_a_csv_is_cleaned_not_taken_for_binary():
+    """A vertical tab pasted into a name and DOS's end-of-file Ctrl-Z: text all the same."""
+    data = csv_bytes([parcel(**{"Họ tên / tên tổ chức": "Hộ ông\x0bLục Văn Tường"})]) + b"\x1a"
+    table = read_table(data, check_file("danh-sach.csv", data))
+    assert table.parcel_rows[0].values["name"] == "Hộ ông Lục Văn Tường"
+
+
+def test_a_csv_full_of_control_characters_is_refused_as_binary():
+    data = csv_bytes([parcel()]) + bytes(range(1, 9)) * 20
+    assert refused("danh-sach.csv", data).code == "csv_binary"

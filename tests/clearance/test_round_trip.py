@@ -292,7 +292,7 @@ def test_a_csv_row_with_assets_and_no_parcel_brings_a_new_case_and_its_assets(hu
         "Cấp xã theo": "trước 2025",
         "Tài sản": "mộ | Mộ xây | 1 | ngôi",
     }
-    content = ("\ufeff" + ",".join(CSV_HEADERS) + "\r\n" + ",".join(row.get(h, "") for h in CSV_HEADERS) + "\r\n")
+    content = "\ufeff" + ",".join(CSV_HEADERS) + "\r\n" + ",".join(row.get(h, "") for h in CSV_HEADERS) + "\r\n"
     plan, _record = import_file(user=huu_lung, phase=vsip_phase, file_name="mo.csv", content=content.encode())
     assert changes(plan) == {"cases": (1, 0), "parcels": (0, 0), "assets": (1, 0)}
     case = Case.objects.get(code="RT-3")

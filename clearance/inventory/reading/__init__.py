@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 
 from clearance.inventory.legacy_text import conversion_note
 from clearance.inventory.reading.headers import header_key
-from clearance.inventory.reading.rows import HIDDEN_ROWS_LISTED, SourceRow, cell_value, max_rows
+from clearance.inventory.reading.rows import HIDDEN_ROWS_LISTED, SourceRow, cell_value, max_rows, skipped_notes
 from clearance.inventory.safety import ImportRefused
 
 CONVERSIONS_LISTED = 20
@@ -61,6 +61,7 @@ class Table:
                 )
             else:
                 sentences.append(_("Header found on row %(row)d.") % {"row": reading.header_row})
+            sentences += skipped_notes(reading)
             if reading.end_row:
                 sentences.append(
                     _("Data ends at row %(row)d: “%(text)s”.") % {"row": reading.end_row, "text": reading.end_text[:80]}

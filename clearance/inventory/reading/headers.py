@@ -18,6 +18,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from clearance.inventory.cells import is_blank
+from clearance.inventory.legacy_text import readings
 from clearance.inventory.safety import ImportRefused
 from zones.text import fold
 
@@ -28,10 +29,11 @@ HEADER_SEARCH_ROWS = 30
 MIN_HEADER_MATCHES = 2
 # Only m²: a header in hectares names another quantity, whose values would be 10,000 times off.
 _UNIT = re.compile(r"\bm2\b")
-# The numbering row many lists put under the header: (1) (2) (3)… or 1 2 3…
 # A found header this alike (difflib ratio) to a missing one is named as its likely meaning.
 CLOSE_ENOUGH = 0.6
-_COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
+# The numbering row many lists put under the header: "(1) (2) (3)…", "1 2 3…", "A B 1 2…", with
+# now and then how a column is worked out: "(7)=(5)x(6)". Letters come first, then numbers.
+_COLUMN_NUMBER = re.compile(r"^\(?(?:([A-Z])|(\d{1,2}))\)?(?:\s*=.*)?$")
 
 
 def header_key(text):
@@ -64,8 +66,13 @@ def known_headers(columns, sheet_kind):
 
 
 def _match(known, text):
-    key = header_key(text)
-    return known.get(key) or known.get(_bare(key))
+    # A header typed with a .VnTime or VNI font matches in one of its readings ("Sè tê" is "Số tờ").
+    for reading in readings(text):
+        key = header_key(reading)
+        column = known.get(key) or known.get(_bare(key))
+        if column is not None:
+            return column
+    return None
 
 
 @dataclass
@@ -153,12 +160,18 @@ def find_header(numbered_rows, columns, sheet_kind):
 
 
 def is_column_numbering(cells):
-    """A row such as "(1) (2) (3)" or "1 2 3" under the header: it numbers the columns, it holds no data."""
-    values = [str(cell).strip() for cell in cells if not is_blank(cell)]
-    if len(values) < 3 or not all(_COLUMN_NUMBER.match(value.removesuffix(".0")) for value in values):
+    """A row such as "(1) (2) (3)", "1 2 3" or "A B 1 2" under the header: it numbers the columns, it
+    holds no data. Letters and numbers each count up by one, letters first; at least three cells."""
+    values = [str(cell).strip().removesuffix(".0") for cell in cells if not is_blank(cell)]
+    matches = [_COLUMN_NUMBER.match(value) for value in values]
+    if len(values) < 3 or not all(matches):
         return False
-    numbers = [int(value.strip("()").removesuffix(".0")) for value in values]
-    return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    letters = [ord(match[1]) for match in matches if match[1]]
+    numbers = [int(match[2]) for match in matches if match[2]]
+    counting = all(
+        sequence == list(range(sequence[0], sequence[0] + len(sequence))) for sequence in (letters, numbers) if sequence
+    )
+    return counting and all(match[1] for match in matches[: len(letters)])
 
 
 def map_columns(sheet, header, columns, sheet_kind):

@@ -45,17 +45,41 @@ def _unreadable(error):
 
 
 def _choose_sheets(names):
-    """(parcel sheet, asset sheet or None) among the visible sheets' names, in the workbook's order."""
+    """([sheets that may hold the parcels, to try in order], asset sheet or None) among the visible sheets.
+
+    A sheet named "Thửa đất" is the parcels' sheet. Otherwise offices often put a cover or an
+    instructions sheet first: every other visible sheet is a candidate, in the workbook's order.
+    """
     by_key = {header_key(name): name for name in names}
     parcel = by_key.get(header_key(PARCEL_SHEET))
-    if parcel is None:
-        others = [name for name in names if header_key(name) not in (header_key(ASSET_SHEET), header_key(GUIDE_SHEET))]
-        if not others:
+    if parcel is not None:
+        candidates = [parcel]
+    else:
+        candidates = [
+            name for name in names if header_key(name) not in (header_key(ASSET_SHEET), header_key(GUIDE_SHEET))
+        ]
+        if not candidates:
             raise ImportRefused(
                 _("The workbook has no sheet “%(sheet)s” of land parcels.") % {"sheet": PARCEL_SHEET}, "no_sheet"
             )
-        parcel = others[0]
-    return parcel, by_key.get(header_key(ASSET_SHEET))
+    return candidates, by_key.get(header_key(ASSET_SHEET))
+
+
+def _first_list(candidates, read):
+    """The reading of the first candidate sheet that holds the list, `read` being sheet name -> SheetReading.
+
+    A sheet without a header (a cover, a note) is passed over; when no sheet holds the list,
+    the refusal is the first sheet's with a header (what is wrong with it), else the first's.
+    """
+    refusals = []
+    for name in candidates:
+        try:
+            return read(name)
+        except ImportRefused as refusal:
+            if refusal.code not in ("no_header", "missing_column"):
+                raise
+            refusals.append(refusal)
+    raise next((refusal for refusal in refusals if refusal.code != "no_header"), refusals[0])
 
 
 # --- .xlsx ----------------------------------------------------------------------------------------
@@ -112,11 +136,12 @@ def read_xlsx(data, table):
     try:
         visible = [sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"]
         table.hidden_sheets = len(workbook.worksheets) - len(visible)
-        parcel_name, asset_name = _choose_sheets([sheet.title for sheet in visible])
+        candidates, asset_name = _choose_sheets([sheet.title for sheet in visible])
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            worksheet = workbook[parcel_name]
-            reading = _read_worksheet(archive, worksheet, PARCEL_COLUMNS, "parcel")
-            _id_numbers_as_shown(worksheet, reading.rows, reading.positions.get("id_number"))
+            reading = _first_list(
+                candidates, lambda name: _read_worksheet(archive, workbook[name], PARCEL_COLUMNS, "parcel")
+            )
+            _id_numbers_as_shown(workbook[reading.sheet], reading.rows, reading.positions.get("id_number"))
             table.add(reading)
             if asset_name is not None:
                 table.add(_read_worksheet(archive, workbook[asset_name], ASSET_COLUMNS, "asset"), assets=True)
@@ -186,13 +211,18 @@ def read_calamine(data, table):
         sheets = [meta for meta in workbook.sheets_metadata if meta.typ == SheetTypeEnum.WorkSheet]
         visible = [meta.name for meta in sheets if meta.visible == SheetVisibleEnum.Visible]
         table.hidden_sheets = len(sheets) - len(visible)
-        parcel_name, asset_name = _choose_sheets(visible)
-        hidden_rows = _ods_hidden_rows(data) if table.file_format == "ods" else biff.hidden_rows(data)
+        candidates, asset_name = _choose_sheets(visible)
+        facts = _ods_facts(data) if table.file_format == "ods" else biff.sheet_facts(data)
+
+        def read(name, columns=PARCEL_COLUMNS, sheet_kind="parcel"):
+            return _read_calamine_sheet(workbook, name, columns, sheet_kind, facts.get(name) or _SheetFacts())
+
         try:
-            table.add(_read_calamine_sheet(workbook, parcel_name, PARCEL_COLUMNS, "parcel", hidden_rows))
+            reading = _first_list(candidates, read)
+            _xls_id_numbers_as_shown(reading, facts.get(reading.sheet))
+            table.add(reading)
             if asset_name is not None:
-                reading = _read_calamine_sheet(workbook, asset_name, ASSET_COLUMNS, "asset", hidden_rows)
-                table.add(reading, assets=True)
+                table.add(read(asset_name, ASSET_COLUMNS, "asset"), assets=True)
         except ImportRefused:
             raise
         except Exception as error:
@@ -200,34 +230,73 @@ def read_calamine(data, table):
     return table
 
 
-def _read_calamine_sheet(workbook, name, columns, sheet_kind, hidden_rows):
+def _read_calamine_sheet(workbook, name, columns, sheet_kind, facts):
     # skip_empty_area=False: the rows start at row 1 even when the sheet's first cell is lower.
     rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
     numbered = ((number, cells[:MAX_COLUMNS]) for number, cells in enumerate(rows, start=1))
     return read_sheet(
-        name, numbered, columns, sheet_kind, optional=sheet_kind == "asset", hidden_rows=hidden_rows.get(name, ())
+        name,
+        numbered,
+        columns,
+        sheet_kind,
+        optional=sheet_kind == "asset",
+        hidden_rows=facts.hidden_rows,
+        formula_cells=facts.formula_cells,
     )
 
 
-def _ods_hidden_rows(data):
-    """{sheet name: numbers of its rows hidden (collapsed or filtered)} of an OpenDocument spreadsheet."""
+def _xls_id_numbers_as_shown(reading, facts):
+    """An .xls ID number in a number cell formatted with zeros becomes the digits shown, as in an .xlsx."""
+    index = reading.positions.get("id_number")
+    zero_padded = getattr(facts, "zero_padded", None)
+    if index is None or not zero_padded:
+        return
+    for row in reading.rows:
+        width = zero_padded.get((row.number, index))
+        if width and _is_number(row.values.get("id_number")):
+            digits = str(int(row.values["id_number"]))
+            if width > len(digits):
+                row.values["id_number"] = digits.zfill(width)
+
+
+def _ods_facts(data):
+    """{sheet name: _SheetFacts} of an OpenDocument spreadsheet: rows hidden (collapsed or filtered), and
+    formulas saved without their result (a cell with table:formula but no office:value-type)."""
     from defusedxml.ElementTree import iterparse
 
     table_ns = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-    hidden, name, row_number, depth = {}, None, 0, 0
+    office_ns = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+    table_tag, row_tag = f"{{{table_ns}}}table", f"{{{table_ns}}}table-row"
+    cell_tags = (f"{{{table_ns}}}table-cell", f"{{{table_ns}}}covered-table-cell")
+    repeated_rows, repeated_columns = f"{{{table_ns}}}number-rows-repeated", f"{{{table_ns}}}number-columns-repeated"
+    formula, value_type = f"{{{table_ns}}}formula", f"{{{office_ns}}}value-type"
+    facts, sheet, row_number, depth = {}, None, 0, 0
     with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as stream:
         for event, element in iterparse(stream, events=("start", "end")):
-            if element.tag == f"{{{table_ns}}}table":
+            if element.tag == table_tag:
                 if event == "start":
-                    name, row_number, depth = element.get(f"{{{table_ns}}}name"), 0, depth + 1
+                    depth += 1
+                    if depth == 1:
+                        sheet = facts.setdefault(element.get(f"{{{table_ns}}}name"), _SheetFacts())
+                        row_number = 0
                 else:
                     depth -= 1
                     element.clear()
-            elif element.tag == f"{{{table_ns}}}table-row" and event == "start" and depth == 1:
-                repeated = int(element.get(f"{{{table_ns}}}number-rows-repeated") or 1)
+            elif element.tag == row_tag and event == "end" and depth == 1:
+                # safety's extent check bounds the repeats of rows that hold anything.
+                repeated = int(element.get(repeated_rows) or 1)
                 if element.get(f"{{{table_ns}}}visibility") in ("collapse", "filter"):
-                    hidden.setdefault(name, set()).update(range(row_number + 1, row_number + 1 + min(repeated, 1000)))
+                    sheet.hidden_rows.update(range(row_number + 1, row_number + 1 + min(repeated, 1000)))
+                column = 0
+                for cell in element:
+                    if cell.tag not in cell_tags:
+                        continue
+                    span = int(cell.get(repeated_columns) or 1)
+                    if cell.get(formula) and not cell.get(value_type) and column < MAX_COLUMNS:
+                        columns = range(column, min(column + span, MAX_COLUMNS))
+                        for number in range(row_number + 1, row_number + 1 + min(repeated, 1000)):
+                            sheet.formula_cells.update((number, position) for position in columns)
+                    column += span
                 row_number += repeated
-            elif element.tag == f"{{{table_ns}}}table-row" and event == "end":
                 element.clear()
-    return hidden
+    return facts

@@ -19,6 +19,7 @@ from clearance.land_use import parse_land_uses
 COLUMNS = {column.key: column for column in PARCEL_COLUMNS}
 ASSET_COLUMNS_BY_KEY = {column.key: column for column in ASSET_COLUMNS}
 INVALID = object()
+LAND_USE_AREAS = "land_use_areas"  # the areas written in the "Loại đất" cells, one column of numbers
 
 
 class CellChecks:
@@ -59,7 +60,7 @@ class CellChecks:
             if column.kind == "assets":
                 return cells.text(raw)
             if column.kind == "land_uses":
-                return parse_land_uses(cells.text(raw))
+                return parse_land_uses(cells.text(raw), numbers=self.numbers.get(LAND_USE_AREAS))
             words = {
                 "kind": CASE_KIND_WORDS if column in PARCEL_COLUMNS else ASSET_KIND_WORDS,
                 "unit_structure": STRUCTURE_WORDS,

@@ -2,13 +2,15 @@
 
 from collections import defaultdict
 
+from clearance.inventory import cells
 from clearance.inventory.columns import ASSET_COLUMNS, CSV_ASSETS_COLUMN, PARCEL_COLUMNS
 from clearance.inventory.numbers import M2, ColumnNumbers
 from clearance.inventory.validation.assets import CSV_QUANTITY, AssetChecks, asset_items
-from clearance.inventory.validation.base import COLUMNS, CellChecks
+from clearance.inventory.validation.base import COLUMNS, LAND_USE_AREAS, CellChecks
 from clearance.inventory.validation.cases import CaseChecks
 from clearance.inventory.validation.planning import Planning
 from clearance.inventory.validation.results import ImportPlan
+from clearance.land_use import written_areas
 from zones.models import AdminUnit
 
 
@@ -50,6 +52,15 @@ class _Validator(CaseChecks, AssetChecks, Planning, CellChecks):
                 )
                 for row in rows:
                     found.survey(row.number, row.values.get(column.key))
+        # The areas in "ONT 1.234,5; CLN 2.500": a column of their own, not settled by "Diện tích (m²)".
+        column = next(column for column in PARCEL_COLUMNS if column.kind == "land_uses")
+        header = table.parcel_headers.get(column.key) or column.header
+        found = numbers[LAND_USE_AREAS] = ColumnNumbers(header=f"{header}: Diện tích", unit=M2)
+        for row in table.parcel_rows:
+            if not cells.is_blank(row.values.get(column.key)):
+                for area in written_areas(cells.text(row.values[column.key])):
+                    if area is not None:
+                        found.survey(row.number, area)
         if table.file_format == "csv":
             header = table.parcel_headers.get(CSV_ASSETS_COLUMN.key) or CSV_ASSETS_COLUMN.header
             found = numbers[CSV_QUANTITY] = ColumnNumbers(header=f"{header}: Số lượng")
