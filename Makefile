@@ -6,7 +6,7 @@ PORT ?= 8000
 
 PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes
 
-.PHONY: run test coverage bench-suite bench-imports lint lock setup clean
+.PHONY: run test coverage bench-suite bench-imports bench lint lock setup clean
 
 # What the portal runs on (requirements.txt), and on top of it the test and lint tools
 # (requirements-dev.txt); both pinned with hashes by `make lock`.
@@ -26,6 +26,7 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 
 setup: $(VENV)/.runtime .env
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py load_lang_son
 	$(PY) manage.py generate_demo
 	$(PY) manage.py ensure_admin
@@ -48,6 +49,18 @@ bench-suite: $(VENV)/.dev
 # What upload, preview and confirm of 1k, 5k and 20k-row lists cost, against the reader alone (docs/BENCHMARKS.md).
 bench-imports: $(VENV)/.dev
 	$(PY) -m tests.bench_imports
+
+# National scale on PostgreSQL (docs/BENCHMARKS.md): pages against their raw SQL aggregates, exports,
+# import, gunicorn load. DATABASE_URL defaults to lsip_bench on 127.0.0.1, created when missing.
+CASES ?= 50000
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/lsip_bench
+bench: $(VENV)/.runtime
+	@url="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}"; \
+	case "$$url" in postgres*) ;; *) echo "make bench needs DATABASE_URL on PostgreSQL, not $$url" >&2; exit 1;; esac; \
+	if [ -z "$$DATABASE_URL" ]; then createdb -h 127.0.0.1 -U postgres lsip_bench 2>/dev/null || true; fi; \
+	export DATABASE_URL="$$url"; \
+	$(PY) manage.py migrate --noinput && $(PY) manage.py createcachetable && \
+	$(PY) manage.py bench --cases $(CASES)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

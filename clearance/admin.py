@@ -3,11 +3,13 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models.functions import Length
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from clearance import rollups
 from clearance.land_use import Group, format_uses, nomenclature, parse_land_uses, uses_with_areas
 from clearance.models import (
     Asset,
@@ -19,6 +21,8 @@ from clearance.models import (
     LandParcelUse,
     Payment,
     ProgressReport,
+    RegistryDay,
+    RegistryTotal,
     ResettlementPlot,
     StageEvent,
 )
@@ -26,6 +30,40 @@ from clearance.services.parcels import parcel_set_uses
 
 # The history's change reason of what the admin writes through a form's extra field.
 ADMIN_REASON = "admin"
+
+
+class ReadOnlyAdmin:
+    """Shown, never typed: rows another path writes (a parcel's uses, the registry rollups)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RegistryRollupsAdmin:
+    """One refresh of the registry rollups per admin request, inside its transaction (clearance.rollups):
+    a case saved with its inlines, or deleted with everything on it, is counted once."""
+
+    def changeform_view(self, *args, **kwargs):
+        with transaction.atomic(), rollups.batch():
+            return super().changeform_view(*args, **kwargs)
+
+    def delete_view(self, *args, **kwargs):
+        with transaction.atomic(), rollups.batch():
+            return super().delete_view(*args, **kwargs)
+
+    def changelist_view(self, *args, **kwargs):  # list actions such as "delete selected"
+        with transaction.atomic(), rollups.batch():
+            return super().changelist_view(*args, **kwargs)
+
+    def history_form_view(self, *args, **kwargs):  # reverting to an old version
+        with transaction.atomic(), rollups.batch():
+            return super().history_form_view(*args, **kwargs)
 
 
 class LandParcelForm(forms.ModelForm):
@@ -123,7 +161,7 @@ class ComplaintInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(SimpleHistoryAdmin):
+class CaseAdmin(RegistryRollupsAdmin, SimpleHistoryAdmin):
     list_display = ["code", "name", "kind", "stage", "phase", "unit", "village", "is_synthetic", "updated_at"]
     list_filter = ["stage", "kind", "is_synthetic", ("phase__zone", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["phase__zone", "unit"]
@@ -163,7 +201,7 @@ class LandUseGroupFilter(admin.SimpleListFilter):
 
 
 @admin.register(LandParcel)
-class LandParcelAdmin(SimpleHistoryAdmin):
+class LandParcelAdmin(RegistryRollupsAdmin, SimpleHistoryAdmin):
     form = LandParcelForm
     fields = LandParcelForm.Meta.fields
     list_display = [
@@ -202,7 +240,7 @@ class LandParcelAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LandParcelUse)
-class LandParcelUseAdmin(SimpleHistoryAdmin):
+class LandParcelUseAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     """Read-only with its history: a parcel's uses are edited on the parcel, where their sum is checked."""
 
     list_display = ["parcel", "land_use_code", "area_m2"]
@@ -210,18 +248,9 @@ class LandParcelUseAdmin(SimpleHistoryAdmin):
     search_fields = ["land_use_code__iexact", "parcel__case__code"]
     autocomplete_fields = ["parcel"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Asset)
-class AssetAdmin(SimpleHistoryAdmin):
+class AssetAdmin(RegistryRollupsAdmin, SimpleHistoryAdmin):
     list_display = ["kind", "description", "quantity", "unit_of_measure", "case"]
     list_filter = ["kind"]
     list_select_related = ["case"]
@@ -230,7 +259,7 @@ class AssetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(StageEvent)
-class StageEventAdmin(SimpleHistoryAdmin):
+class StageEventAdmin(RegistryRollupsAdmin, SimpleHistoryAdmin):
     list_display = ["kind", "happened_on", "case", "doc_type", "doc_number", "doc_issuer", "recorded_at"]
     list_filter = ["kind", "doc_type"]
     list_select_related = ["case"]
@@ -241,7 +270,7 @@ class StageEventAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CompensationItem)
-class CompensationItemAdmin(SimpleHistoryAdmin):
+class CompensationItemAdmin(RegistryRollupsAdmin, SimpleHistoryAdmin):
     list_display = ["component", "amount_vnd", "description", "case"]
     list_filter = ["component"]
     list_select_related = ["case"]
@@ -250,7 +279,7 @@ class CompensationItemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(SimpleHistoryAdmin):
+class PaymentAdmin(RegistryRollupsAdmin, SimpleHistoryAdmin):
     list_display = ["paid_on", "amount_vnd", "case", "doc_number", "note"]
     list_select_related = ["case"]
     search_fields = ["doc_number", "note", "case__code", "case__search_text"]
@@ -259,7 +288,7 @@ class PaymentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ResettlementPlot)
-class ResettlementPlotAdmin(SimpleHistoryAdmin):
+class ResettlementPlotAdmin(RegistryRollupsAdmin, SimpleHistoryAdmin):
     list_display = ["resettlement_area", "plot_no", "area_m2", "case", "allocated_on"]
     list_filter = ["resettlement_area"]
     list_select_related = ["case"]
@@ -359,3 +388,22 @@ class InventoryImportAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj) and (
             obj is None or obj.status == InventoryImport.Status.PREVIEWED
         )
+
+
+class RegistryRollupAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """The rollups are computed, never typed: shown to check them, refreshed by every write (clearance.rollups)."""
+
+    list_filter = ["phase__zone"]
+    list_select_related = ["phase__zone", "unit"]
+    autocomplete_fields = ["phase", "unit"]
+
+
+@admin.register(RegistryTotal)
+class RegistryTotalAdmin(RegistryRollupAdmin):
+    list_display = ["phase", "unit", "cases", "synthetic", "area_m2", "graves"]
+
+
+@admin.register(RegistryDay)
+class RegistryDayAdmin(RegistryRollupAdmin):
+    list_display = ["phase", "unit", "day", "counted", "approved", "paid", "paid_vnd", "handed_over", "handed_over_m2"]
+    date_hierarchy = "day"

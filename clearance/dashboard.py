@@ -10,8 +10,8 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from clearance import progress, reported
-from clearance.models import Case
 from clearance.progress import percent
+from clearance.rollups.reader import RollupLedger, scope_filter
 from zones.models import Qualifier
 
 
@@ -87,6 +87,7 @@ class Group:
 
 
 def report_checks(book, graph, reports):
+    book.prefetch(reported.period_end(r.reported_on, r.source.date_precision) for r in reports)
     checks = []
     for report in reports:
         as_of, figures = reported.registry_for_report(report, book, graph)
@@ -173,10 +174,11 @@ class TotalRow:
 
 def dashboard(scope, zones, *, today):
     """The figures for the overview page, over the zones (with their phases prefetched) it shows."""
-    book = progress.ledger(scope.cases(Case.objects.all()))
-    now = book.as_of(today)
+    book = RollupLedger(scope_filter(scope))
     graph = reported.UnitGraph()
     latest = reported.latest_reports(scope)
+    book.prefetch([today, *(reported.period_end(r.reported_on, r.source.date_precision) for r in latest)])
+    now = book.as_of(today)
     current = reported.without_overlaps(latest, graph)
     checks = report_checks(book, graph, latest)
     phases = [phase for zone in zones for phase in zone.phases.all()]
@@ -195,8 +197,7 @@ def dashboard(scope, zones, *, today):
 
 def checks_for(scope, reports):
     """Each report beside the registry of the cases the scope may see (registry up to the report's date)."""
-    book = progress.ledger(scope.cases(Case.objects.all()))
-    return report_checks(book, reported.UnitGraph(), reports)
+    return report_checks(RollupLedger(scope_filter(scope)), reported.UnitGraph(), reports)
 
 
 def commune_breakdowns(cases, phases, *, today, by):

@@ -562,3 +562,6 @@ class InventoryImport(models.Model):
 
     def __str__(self):
         return self.file_name
+
+
+from clearance.rollups.models import RegistryDay, RegistryTotal  # noqa: E402, F401  models of this app, kept beside

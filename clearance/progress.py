@@ -134,6 +134,9 @@ class Ledger:
     def keys(self):
         return set(self.fixed) | set(self.dated)
 
+    def prefetch(self, days):
+        """Nothing to read: the dated steps are all in memory (the rollups' reader reads here)."""
+
     def as_of(self, day):
         """{(phase_id, unit_id): Figures} with every dated step up to and including `day`.
 

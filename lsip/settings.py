@@ -6,6 +6,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from lsip import scaling
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -80,6 +82,23 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+
+# App servers keep no state of their own, so any number of them can serve behind one proxy
+# (docs/decisions/0015-stateless-app-servers.md, docs/OPERATIONS.md).
+# Read replicas: GET requests read from one of them, everything else from the primary.
+_REPLICAS = scaling.replica_databases(env.list("DATABASE_REPLICA_URLS", default=[]), default=DATABASES["default"])
+DATABASES.update(_REPLICAS)
+DATABASE_ROUTERS = ["lsip.db_routers.ReplicaRouter"] if _REPLICAS else []
+if DATABASE_ROUTERS:
+    # Outermost, so that the session's reads and writes are routed too.
+    MIDDLEWARE.insert(0, "lsip.db_routers.ReplicaReadsMiddleware")
+# How long a browser reads from the primary after a request of its own wrote (replication lag).
+LSIP_REPLICA_PIN_SECONDS = env.int("LSIP_REPLICA_PIN_SECONDS", default=10)
+
+# One cache for every server: the database's by default, Redis or Memcached by CACHE_URL.
+CACHES = {"default": scaling.cache_config(env.str("CACHE_URL", default=scaling.DEFAULT_CACHE_URL))}
+# Sessions in the database, fronted by the cache only where that cache is shared and in memory.
+SESSION_ENGINE = scaling.session_engine(CACHES["default"])
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

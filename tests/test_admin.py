@@ -23,6 +23,8 @@ from clearance.models import (
     LandParcelUse,
     Payment,
     ProgressReport,
+    RegistryDay,
+    RegistryTotal,
     ResettlementPlot,
     Stage,
     StageEvent,
@@ -113,6 +115,16 @@ def _calendar_override():
     )
 
 
+def _registry_total():
+    case = CaseFactory()  # saving a case writes its phase and commune's rollup
+    return RegistryTotal.objects.get(phase=case.phase, unit=case.unit)
+
+
+def _registry_day():
+    event = StageEventFactory(kind=StageEvent.Kind.INVENTORY, doc_type=StageEvent.DocType.MINUTES)
+    return RegistryDay.objects.get(phase=event.case.phase, unit=event.case.unit, day=event.happened_on)
+
+
 def _local_staff():
     return StaffProfileFactory(role=StaffProfile.Role.LOCAL_STAFF, units=[CommuneFactory()])
 
@@ -141,10 +153,12 @@ MAKERS = {
     InventoryImport: _inventory_import,
     StaffProfile: _local_staff,
     CalendarOverride: _calendar_override,
+    RegistryTotal: _registry_total,
+    RegistryDay: _registry_day,
 }
 
 # Kept as uploaded: the admin lists and shows them but adds and edits nothing.
-READ_ONLY = {InventoryImport, LandParcelUse}
+READ_ONLY = {InventoryImport, LandParcelUse, RegistryTotal, RegistryDay}
 
 REGISTERED = sorted(
     (model for model in admin.site._registry if model._meta.app_label in APPS),

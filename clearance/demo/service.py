@@ -9,6 +9,7 @@ from django.db.models import Q, Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from clearance import rollups
 from clearance.demo.builder import DemoBuilder
 from clearance.demo.vocabulary import COMMUNES, DEFAULT_SEED, RESETTLEMENT_AREAS
 from clearance.models import (
@@ -104,6 +105,7 @@ def demo_summary(*, phase, created):
 
 
 @transaction.atomic
+@rollups.batch()
 def demo_delete(*, phase):
     """Remove the phase's synthetic cases, everything hanging on them, and the demo's resettlement plots."""
     cases = Case.objects.filter(phase=phase).synthetic()
@@ -114,6 +116,7 @@ def demo_delete(*, phase):
 
 
 @transaction.atomic
+@rollups.batch()
 def demo_generate(*, seed=DEFAULT_SEED, replace=False):
     """Make the synthetic cases of VSIP phase 1, unless they already exist and replace is False."""
     phase = vsip_phase_1()
@@ -123,4 +126,6 @@ def demo_generate(*, seed=DEFAULT_SEED, replace=False):
             return demo_summary(phase=phase, created=False)
         demo_delete(phase=phase)
     DemoBuilder(random.Random(seed), phase=phase, communes=communes).build().save()
+    # The builder writes in bulk, which sends no signals.
+    rollups.touched(set(Case.objects.filter(phase=phase).values_list("phase_id", "unit_id")))
     return demo_summary(phase=phase, created=True)

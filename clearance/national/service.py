@@ -8,6 +8,7 @@ from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clearance import rollups
 from clearance.models import (
     Asset,
     Case,
@@ -18,6 +19,8 @@ from clearance.models import (
     LandParcelUse,
     Payment,
     ProgressReport,
+    RegistryDay,
+    RegistryTotal,
     ResettlementPlot,
     StageEvent,
 )
@@ -116,6 +119,8 @@ def national_delete(*, using=DEFAULT_DB_ALIAS):
         (Payment, Payment.objects.filter(case__in=cases)),
         (Complaint, Complaint.objects.filter(case__in=cases)),
         (Case, cases),
+        (RegistryDay, RegistryDay.objects.filter(phase__in=phases)),
+        (RegistryTotal, RegistryTotal.objects.filter(phase__in=phases)),
         (ProgressReport, ProgressReport.objects.filter(phase__in=phases)),
         (InventoryImport, InventoryImport.objects.filter(phase__in=phases)),
         (Phase, phases),
@@ -204,9 +209,8 @@ def national_generate(
 
 
 def after_bulk_load(sink):
-    """What must follow a load that bypassed save(): today, fresh planner statistics on PostgreSQL.
-
-    The one place to refresh derived tables (rollups, caches of figures) once they exist: the
-    load writes no history and sends no signals, so nothing else will.
-    """
+    """What must follow a load that bypassed save(): the registry rollups computed anew, and fresh
+    planner statistics on PostgreSQL. The load writes no history and sends no signals, so nothing
+    else will."""
+    rollups.rebuild()
     sink.analyze(LOADED)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from clearance import rules
+from clearance import rollups, rules
 from clearance.land_use import is_non_agricultural
 from clearance.models import Case, Complaint, LandParcelUse, Payment, Stage, StageEvent
 from zones.workdays import work_calendar
@@ -161,6 +161,7 @@ def _stage_event(case, *, kind, happened_on, doc_type, doc_number, doc_date, doc
 
 
 @transaction.atomic
+@rollups.batch()
 def case_advance(
     *,
     case_id,
@@ -203,6 +204,7 @@ def case_advance(
 
 
 @transaction.atomic
+@rollups.batch()
 def case_record_event(
     *,
     case_id,
@@ -250,6 +252,7 @@ def case_record_event(
 
 
 @transaction.atomic
+@rollups.batch()
 def case_record_payment(*, case_id, expected_version, paid_on, amount_vnd, doc_number="", user, reason):
     """Record a payment to the case; allowed only once the plan is approved, flagged when late."""
     case = _lock(case_id, expected_version)
@@ -264,6 +267,7 @@ def case_record_payment(*, case_id, expected_version, paid_on, amount_vnd, doc_n
 
 
 @transaction.atomic
+@rollups.batch()
 def complaint_open(*, case_id, expected_version, received_on, summary, user, reason):
     case = _lock(case_id, expected_version)
     _refuse(rules.check_complaint(received_on=received_on, today=timezone.localdate()), date_field="received_on")
@@ -275,6 +279,7 @@ def complaint_open(*, case_id, expected_version, received_on, summary, user, rea
 
 
 @transaction.atomic
+@rollups.batch()
 def complaint_resolve(*, case_id, expected_version, complaint_id, resolved_on, resolution, user, reason):
     case = _lock(case_id, expected_version)
     complaint = case.complaints.get(pk=complaint_id)

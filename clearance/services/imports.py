@@ -26,6 +26,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from clearance import rollups
 from clearance.inventory import ImportRefused, check_file, read_table, validate
 from clearance.inventory.validation import CASE_FIELDS, PARCEL_FIELDS, Counts, RowError, SampleRow
 from clearance.models import Asset, Case, InventoryImport, LandParcel, LandParcelUse
@@ -184,6 +185,7 @@ def _decimal(value):
 
 
 @transaction.atomic
+@rollups.batch()
 def import_apply(*, inventory_import, user):
     """Write every row of the import, or none (ImportRejected)."""
     # Lock the import's own row only: locking its phase too would hold up every case created in
@@ -263,6 +265,12 @@ def import_file(*, user, phase, file_name, content, dry_run=False):
 def _write(plan, *, user, reason):
     history = {"default_user": user, "default_change_reason": reason, "batch_size": BATCH_SIZE}
     now = timezone.now()
+    # Bulk writes send no signals: the registry rollups of every case written, where it stood
+    # before and where it stands after, are refreshed here (clearance.rollups).
+    written = {case.pk for case in plan.changed_cases}
+    written |= {parcel.case_id for parcel in plan.changed_parcels} | {asset.case_id for asset in plan.changed_assets}
+    written |= {asset.case_id for asset in plan.removed_assets}
+    keys = set(Case.objects.filter(pk__in=written).values_list("phase_id", "unit_id"))
     for case in plan.new_cases:
         case.refresh_search_text()  # bulk writes skip save(); see docs/decisions/0003
     bulk_create_with_history(plan.new_cases, Case, **history)
@@ -289,6 +297,10 @@ def _write(plan, *, user, reason):
     for asset in plan.removed_assets:
         asset._history_user, asset._change_reason = user, reason
         asset.delete()
+    keys |= {(case.phase_id, case.unit_id) for case in [*plan.new_cases, *plan.changed_cases]}
+    keys |= {(parcel.case.phase_id, parcel.case.unit_id) for parcel in new_parcels}
+    keys |= {(asset.case.phase_id, asset.case.unit_id) for asset in new_assets}
+    rollups.touched(keys)
 
 
 def _write_uses(parcel_uses, *, user, reason, history):

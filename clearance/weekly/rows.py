@@ -16,9 +16,10 @@ from django.utils.translation import ngettext
 
 from clearance.bottlenecks import week_start
 from clearance.dashboard import report_checks
-from clearance.models import Case, ProgressReport
-from clearance.progress import Figures, ledger
+from clearance.models import ProgressReport
+from clearance.progress import Figures
 from clearance.reported import UnitGraph
+from clearance.rollups.reader import RollupLedger, scope_filter
 from zones.models import AdminUnit, Phase
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -128,21 +129,22 @@ class WeeklyReport:
 def report_for_week(scope, *, week, zone=None, phase=None, unit=None):
     """The report of `week` over what `scope` may see, narrowed to a zone, a phase or a recorded commune.
 
-    A fixed number of queries: the ledger's nine, the unit graph's two, the phases and the reports.
+    A fixed number of queries, whatever the number of cases: the registry rollups' three (totals,
+    this Sunday, last Sunday), the unit graph's two, the phases and the reports.
     """
-    cases = scope.cases(Case.objects.all())
     reports = scope.reports(
         ProgressReport.objects.filter(status__in=STANDING, reported_on__range=(week.monday, week.sunday))
         # A version corrected by a standing newer one no longer speaks for the unit.
         .exclude(correction__status__in=STANDING)
     )
     if zone is not None:
-        cases, reports = cases.filter(phase__zone=zone), reports.filter(phase__zone=zone)
+        reports = reports.filter(phase__zone=zone)
     if phase is not None:
-        cases, reports = cases.filter(phase=phase), reports.filter(phase=phase)
+        reports = reports.filter(phase=phase)
     # The commune narrows the rows, not the ledger: a report of a district is compared with the
     # registry of its whole ground even when one commune is shown.
-    book = ledger(cases)
+    book = RollupLedger(scope_filter(scope, zone=zone, phase=phase))
+    book.prefetch([week.sunday, week.previous_sunday])
     now, before = book.as_of(week.sunday), book.as_of(week.previous_sunday)
     keys = [key for key in now if unit is None or key[1] == unit.pk]
 

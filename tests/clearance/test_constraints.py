@@ -5,7 +5,17 @@ from decimal import Decimal
 
 import pytest
 
-from clearance.models import Case, Complaint, InventoryImport, LandParcel, LandParcelUse, ResettlementPlot, StageEvent
+from clearance.models import (
+    Case,
+    Complaint,
+    InventoryImport,
+    LandParcel,
+    LandParcelUse,
+    RegistryDay,
+    RegistryTotal,
+    ResettlementPlot,
+    StageEvent,
+)
 from tests.constraints import (
     accepted,
     assert_database_rejects_then_accepts,
@@ -305,7 +315,18 @@ def test_plot_number_is_unique_per_resettlement_area():
     rejected(ResettlementPlot, resettlement_area=plot.resettlement_area, plot_no="L7", area_m2=D("120"))
 
 
+@pytest.mark.django_db
+def test_the_registry_keeps_one_row_per_phase_commune_and_day():
+    event = StageEventFactory(kind=StageEvent.Kind.INVENTORY, doc_type=StageEvent.DocType.MINUTES)
+    key = {"phase": event.case.phase, "unit": event.case.unit}
+    rejected(RegistryTotal, **key)
+    rejected(RegistryDay, **key, day=event.happened_on)
+    accepted(RegistryDay, **key, day=event.happened_on + datetime.timedelta(days=1))
+
+
 UNIQUE_TESTED = {
+    "registry_total_once",
+    "registry_day_once",
     "landparceluse_unique_parcel_code",
     "landparcel_unique_commune_sheet_parcel",
     "case_unique_phase_code",

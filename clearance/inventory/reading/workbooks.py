@@ -159,15 +159,7 @@ def _read_worksheet(archive, worksheet, columns, sheet_kind):
     facts = _sheet_facts(archive, worksheet._worksheet_path)
     worksheet.reset_dimensions()  # read every row, whatever <dimension> claims
     numbered = enumerate(worksheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1)
-    return read_sheet(
-        worksheet.title,
-        numbered,
-        columns,
-        sheet_kind,
-        optional=sheet_kind == "asset",
-        hidden_rows=facts.hidden_rows,
-        formula_cells=facts.formula_cells,
-    )
+    return _read_sheet(worksheet.title, numbered, columns, sheet_kind, facts)
 
 
 def _id_numbers_as_shown(worksheet, rows, index):
@@ -234,15 +226,7 @@ def _read_calamine_sheet(workbook, name, columns, sheet_kind, facts):
     # skip_empty_area=False: the rows start at row 1 even when the sheet's first cell is lower.
     rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
     numbered = ((number, cells[:MAX_COLUMNS]) for number, cells in enumerate(rows, start=1))
-    return read_sheet(
-        name,
-        numbered,
-        columns,
-        sheet_kind,
-        optional=sheet_kind == "asset",
-        hidden_rows=facts.hidden_rows,
-        formula_cells=facts.formula_cells,
-    )
+    return _read_sheet(name, numbered, columns, sheet_kind, facts)
 
 
 def _xls_id_numbers_as_shown(reading, facts):
@@ -300,3 +284,16 @@ def _ods_facts(data):
                 row_number += repeated
                 element.clear()
     return facts
+
+
+def _read_sheet(name, numbered, columns, sheet_kind, facts):
+    """The sheet's rows read as a list, with what the file's own records say of them (hidden rows, formulas)."""
+    return read_sheet(
+        name,
+        numbered,
+        columns,
+        sheet_kind,
+        optional=sheet_kind == "asset",
+        hidden_rows=facts.hidden_rows,
+        formula_cells=facts.formula_cells,
+    )
