@@ -33,6 +33,19 @@ class Stage(models.TextChoices):
         return cls.values[cls.order(stage) :]
 
 
+# Fields of a case computed from its other rows: not typed, not in its history.
+DERIVED_FIELDS = [
+    "recovered_m2",
+    "paid_vnd",
+    "approved_on",
+    "decided_on",
+    "paid_on",
+    "compulsory_on",
+    "enforced_on",
+    "stage_began_on",
+]
+
+
 class Case(Searchable):
     """An affected case (trường hợp): whoever holds land the project recovers."""
 
@@ -66,8 +79,21 @@ class Case(Searchable):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # Kept from the case's parcels, payments and stage events by every write (clearance.rollups,
+    # docs/decisions/0017), so the lists sort, filter and page on them in the database.
+    recovered_m2 = models.DecimalField(
+        _("recovered area (m²)"), max_digits=14, decimal_places=1, default=0, editable=False
+    )
+    paid_vnd = models.BigIntegerField(_("amount paid (VND)"), default=0, editable=False)
+    approved_on = models.DateField(_("plan approved on"), null=True, editable=False)
+    decided_on = models.DateField(_("recovery decided on"), null=True, editable=False)
+    paid_on = models.DateField(_("paid on"), null=True, editable=False)
+    compulsory_on = models.DateField(_("compulsory inventory on"), null=True, editable=False)
+    enforced_on = models.DateField(_("enforced on"), null=True, editable=False)
+    stage_began_on = models.DateField(_("current stage began on"), null=True, editable=False)
+
     objects = CaseQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=DERIVED_FIELDS)
 
     class Meta:
         verbose_name = _("case")
@@ -79,6 +105,9 @@ class Case(Searchable):
         indexes = [
             models.Index(fields=["phase", "stage"]),
             models.Index(fields=["unit", "stage"]),
+            models.Index(fields=["recovered_m2", "id"], name="case_by_recovered_area"),
+            models.Index(fields=["approved_on"], name="case_by_approval"),
+            models.Index(fields=["stage_began_on"], name="case_by_stage_start"),
         ]
 
     def __str__(self):

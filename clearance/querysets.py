@@ -7,7 +7,7 @@ Kept apart from models.py, which it would push past a readable length; the model
 import datetime
 
 from django.db import models
-from django.db.models import BooleanField, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
+from django.db.models import BooleanField, DurationField, ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 
 from zones.models import SearchQuerySet
@@ -37,24 +37,11 @@ class CaseQuerySet(SearchQuerySet):
     # SQLite returns a datetime string for it, which neither compares nor parses as a date.
 
     def with_stage_dates(self):
-        """approved_on, decided_on, paid_on, compulsory_on, enforced_on from the cases' StageEvents;
-        stage_began_on from the event of the current stage, stage_since falling back to the day
-        the case was recorded (stage_dated says which)."""
-        from clearance.models import StageEvent  # models.py imports this module
-
-        def event_date(kind):
-            # order_by(): StageEvent's default ordering would join the case, phase and zone into every subquery.
-            events = StageEvent.objects.filter(case=OuterRef("pk"), kind=kind).order_by().values("happened_on")[:1]
-            return Subquery(events, output_field=models.DateField())
-
+        """stage_since: the day the current stage began, falling back to the day the case was
+        recorded (stage_dated says which). The dates of the steps themselves (approved_on,
+        decided_on, paid_on, compulsory_on, enforced_on, stage_began_on) are fields the case keeps
+        from its stage events (clearance.rollups.refresh_cases), indexed where lists filter."""
         return self.annotate(
-            approved_on=event_date(StageEvent.Kind.PLAN_APPROVED),
-            decided_on=event_date(StageEvent.Kind.RECOVERY_DECIDED),
-            paid_on=event_date(StageEvent.Kind.PAID),
-            compulsory_on=event_date(StageEvent.Kind.COMPULSORY_INVENTORY),
-            enforced_on=event_date(StageEvent.Kind.ENFORCEMENT),
-            stage_began_on=event_date(OuterRef("stage")),
-        ).annotate(
             stage_since=Coalesce(F("stage_began_on"), TruncDate("created_at"), output_field=models.DateField()),
             stage_dated=ExpressionWrapper(Q(stage_began_on__isnull=False), output_field=BooleanField()),
         )

@@ -42,11 +42,12 @@ class CaseTable(tables.Table):
     def render_kind(self, record):
         return capfirst(record.get_kind_display())
 
+    # Nothing recovered or paid yet reads as a dash, like an empty cell; exports keep the 0.
     def render_recovered_m2(self, value):
-        return m2(value)
+        return m2(value) if value else "—"
 
     def render_paid_vnd(self, value):
-        return vnd(value)
+        return vnd(value) if value else "—"
 
     def render_is_synthetic(self, value):
         return render_to_string("_partials/synthetic_badge.html") if value else ""
@@ -56,11 +57,12 @@ class CaseTable(tables.Table):
     def value_unit(self, value):
         return value.name if value.parent_id is None else f"{value.name}, {value.parent.name}"
 
+    # Recovered areas are above zero, so 0 is "no parcel" and 0 VND "no payment": an empty cell.
     def value_recovered_m2(self, value):
-        return value
+        return value or None
 
     def value_paid_vnd(self, value):
-        return value
+        return value or None
 
     def value_is_synthetic(self, value):
         return gettext("Synthetic") if value else gettext("Real")

@@ -1,11 +1,10 @@
 """Read-side queries for the zone pages: a fixed number of SQL queries, whatever the data size."""
 
-from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Prefetch
 
-from clearance.models import Case, LandParcel, Payment, ProgressReport, Stage
+from clearance.models import ProgressReport
 from zones.models import AdminUnit, Phase, SummaryFigure, UnitSuccession, Zone, ZoneDocument
 from zones.units import m2_to_ha
 
@@ -117,55 +116,21 @@ class RegistryFigures:
         return self.cases > 0 and self.synthetic == self.cases
 
 
-def registry_by_phase_and_unit(zone, scope):
+def registry_by_phase_and_unit(zone, scope, *, today):
     """Registry figures per phase over the cases the scope may see, broken down by the commune they were recorded under.
 
-    Cases, parcels and payments are summed in three separate grouped queries: one query
-    joining parcels and payments to cases would count every payment once per parcel.
-    Returns {phase_id: (phase total, [per-commune figures, by commune name])}.
+    The registry's one definition as of today (clearance.progress, read from its rollups: the
+    same figures as the overview's). Returns {phase_id: (phase total, [per-commune figures, by
+    commune name])}.
     """
-    rows = defaultdict(RegistryFigures)
-    visible = scope.cases(Case.objects.filter(phase__zone=zone))
+    from clearance.rollups.reader import RollupLedger, scope_filter
 
-    cases = (
-        visible.values("phase_id", "unit_id")
-        .annotate(
-            n=Count("id"),
-            n_counted=Count("id", filter=Q(stage__in=Stage.reached(Stage.INVENTORY))),
-            n_handed_over=Count("id", filter=Q(stage=Stage.HANDED_OVER)),
-            n_synthetic=Count("id", filter=Q(is_synthetic=True)),
-        )
-        .order_by()
-    )
-    for row in cases:
-        figures = rows[(row["phase_id"], row["unit_id"])]
-        figures.cases = row["n"]
-        figures.counted = row["n_counted"]
-        figures.handed_over = row["n_handed_over"]
-        figures.synthetic = row["n_synthetic"]
-
-    parcels = (
-        LandParcel.objects.filter(case__in=visible.values("pk"))
-        .values("case__phase_id", "case__unit_id")
-        .annotate(
-            recovered=Sum("recovered_area_m2"),
-            handed_over=Sum("recovered_area_m2", filter=Q(case__stage=Stage.HANDED_OVER)),
-        )
-        .order_by()
-    )
-    for row in parcels:
-        figures = rows[(row["case__phase_id"], row["case__unit_id"])]
-        figures.recovered_m2 = row["recovered"] or Decimal(0)
-        figures.handed_over_m2 = row["handed_over"] or Decimal(0)
-
-    payments = (
-        Payment.objects.filter(case__in=visible.values("pk"))
-        .values("case__phase_id", "case__unit_id")
-        .annotate(paid=Sum("amount_vnd"))
-        .order_by()
-    )
-    for row in payments:
-        rows[(row["case__phase_id"], row["case__unit_id"])].paid_vnd = row["paid"] or 0
+    rows = {}
+    for key, figures in RollupLedger(scope_filter(scope, zone=zone)).as_of(today).items():
+        row = rows[key] = RegistryFigures()
+        row.cases, row.counted, row.handed_over = figures.cases, figures.counted, figures.handed_over
+        row.synthetic, row.recovered_m2 = figures.synthetic, figures.area_m2
+        row.handed_over_m2, row.paid_vnd = figures.handed_over_m2, figures.paid_vnd
 
     units = AdminUnit.objects.filter(pk__in={unit_id for _, unit_id in rows}).select_related("parent")
     units = units.prefetch_related(

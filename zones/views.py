@@ -74,7 +74,7 @@ def overview(request):
 def zone_detail(request, pk):
     scope = scope_for(request.user)
     zone = _zone_for(request, pk)
-    registry = queries.registry_by_phase_and_unit(zone, scope)
+    registry = queries.registry_by_phase_and_unit(zone, scope, today=timezone.localdate())
     phases = queries.phases_with_history(zone, scope)
     trends = phase_trends(scope, phases, today=timezone.localdate())
     for phase in phases:

@@ -127,5 +127,6 @@ def demo_generate(*, seed=DEFAULT_SEED, replace=False):
         demo_delete(phase=phase)
     DemoBuilder(random.Random(seed), phase=phase, communes=communes).build().save()
     # The builder writes in bulk, which sends no signals.
-    rollups.touched(set(Case.objects.filter(phase=phase).values_list("phase_id", "unit_id")))
+    cases = Case.objects.filter(phase=phase)
+    rollups.touched(set(cases.values_list("phase_id", "unit_id")), set(cases.values_list("pk", flat=True)))
     return demo_summary(phase=phase, created=True)

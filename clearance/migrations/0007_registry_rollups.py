@@ -7,9 +7,9 @@ from django.db import migrations, models
 def fill_rollups(apps, schema_editor):
     """Compute the rollups of the cases already recorded (docs/decisions/0016)."""
     if apps.get_model("clearance", "Case").objects.exists():
-        from clearance.rollups import rebuild
+        from clearance.rollups import rebuild_rollups
 
-        rebuild()
+        rebuild_rollups()
 
 
 class Migration(migrations.Migration):

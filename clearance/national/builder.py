@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from clearance import rules
 from clearance.demo import vocabulary as demo
 from clearance.models import (
+    DERIVED_FIELDS,
     Asset,
     Case,
     CompensationItem,
@@ -40,7 +41,9 @@ RESIDENTIAL_PLOT = int(demo.RESIDENTIAL_PLOT_M2 * 10)
 
 # The columns each table is written with; the writer checks they cover every field of the model.
 CASE_COLUMNS = ("id", "phase_id", "unit_id", "code", "kind", "name", "id_number", "address", "village", "stage",
-                "is_synthetic", "version", "created_at", "updated_at", "search_text")  # fmt: skip
+                "is_synthetic", "version", "created_at", "updated_at", "search_text", *DERIVED_FIELDS)  # fmt: skip
+# A case's kept fields are computed from its rows after the load (after_bulk_load → rollups.rebuild).
+UNKEPT = (0, 0, None, None, None, None, None, None)
 PARCEL_COLUMNS = ("id", "case_id", "sheet_unit_id", "map_sheet_no", "parcel_no", "area_m2", "recovered_area_m2",
                   "land_origin", "certificate_no")  # fmt: skip
 USE_COLUMNS = ("parcel_id", "land_use_code", "area_m2")
@@ -193,7 +196,7 @@ class NationalBuilder:
             rows[Case].append((
                 case_id, phase.pk, commune.pk, code, kind, name, id_number,
                 f"{village}, {commune.inline}, {commune.province.inline}", village, stage, True, 1, self.now,
-                self.now, search_text(Case, name=name, code=code, id_number=id_number, village=village),
+                self.now, search_text(Case, name=name, code=code, id_number=id_number, village=village), *UNKEPT,
             ))  # fmt: skip
             parcels = self._land(case_id, kind, commune, rows)
             assets, graves = self._assets(case_id, kind, parcels, rows)

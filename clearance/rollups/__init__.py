@@ -1,8 +1,9 @@
 """The registry rollups: the ledger of each phase and commune, precomputed, refreshed by every write.
 
-A write path says which (phase id, unit id) keys it touched, and those keys' rows are computed
-anew from their cases by clearance.progress.ledger, the one definition of the registry's
-figures, inside the writer's transaction:
+A write path says which (phase id, unit id) keys and which cases it touched; those keys' rows are
+computed anew from their cases by clearance.progress.ledger, the one definition of the registry's
+figures, and those cases' kept fields (Case.DERIVED_FIELDS: recovered area, amount paid, dates of
+the steps) from their rows, inside the writer's transaction:
 
 - saves and deletes of cases, parcels, assets, stage events, compensation items, payments and
   resettlement plots, through any page, service or the admin, by the signals of
@@ -59,7 +60,13 @@ def refresh(keys):
 
 
 def rebuild():
-    """Every rollup row anew from every case: after a bulk load that sent no signals, or to repair."""
+    """Every case's kept fields and every rollup row anew: after a bulk load that sent no signals, or to repair."""
+    refresh_cases()
+    rebuild_rollups()
+
+
+def rebuild_rollups():
+    """Every rollup row anew from every case (the cases' kept fields are left as they are)."""
     from clearance.models import Case, RegistryDay, RegistryTotal
 
     RegistryTotal.objects.all().delete()
@@ -88,14 +95,50 @@ def _write(book):
     )
 
 
-def touched(keys):
-    """Note that rows of these (phase id, unit id) keys were written: refreshed when the open
-    batch ends, or now when none is open."""
+def refresh_cases(case_ids=None):
+    """Recompute the fields each case keeps from its other rows (Case.DERIVED_FIELDS): recovered
+    area (m²) and amount paid (VND) summed from its parcels and payments, and the dates of its
+    plan approval, recovery decision, payment, compulsory inventory, enforcement and current stage
+    from its stage events. One UPDATE; every case when `case_ids` is None."""
+    from django.db.models import DateField, DecimalField, IntegerField, OuterRef, Subquery, Sum, Value
+    from django.db.models.functions import Coalesce
+
+    from clearance.models import Case, LandParcel, Payment, StageEvent
+
+    cases = Case.objects.all() if case_ids is None else Case.objects.filter(pk__in=set(case_ids))
+
+    def total(model, field, output):
+        rows = model.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(total=Sum(field))
+        return Coalesce(Subquery(rows.values("total"), output_field=output), Value(0), output_field=output)
+
+    def event_date(kind):
+        events = StageEvent.objects.filter(case=OuterRef("pk"), kind=kind).order_by().values("happened_on")[:1]
+        return Subquery(events, output_field=DateField())
+
+    Kind = StageEvent.Kind
+    cases.update(
+        recovered_m2=total(LandParcel, "recovered_area_m2", DecimalField(max_digits=14, decimal_places=1)),
+        paid_vnd=total(Payment, "amount_vnd", IntegerField()),
+        approved_on=event_date(Kind.PLAN_APPROVED),
+        decided_on=event_date(Kind.RECOVERY_DECIDED),
+        paid_on=event_date(Kind.PAID),
+        compulsory_on=event_date(Kind.COMPULSORY_INVENTORY),
+        enforced_on=event_date(Kind.ENFORCEMENT),
+        stage_began_on=event_date(OuterRef("stage")),
+    )
+
+
+def touched(keys, case_ids=()):
+    """Note that rows of these (phase id, unit id) keys, and of these cases, were written: refreshed
+    when the open batch ends, or now when none is open."""
     pending = _pending.get()
     if pending is None:
+        if case_ids:
+            refresh_cases(case_ids)
         refresh(keys)
     else:
-        pending.update(keys)
+        pending[0].update(keys)
+        pending[1].update(case_ids)
 
 
 @contextlib.contextmanager
@@ -108,13 +151,15 @@ def batch():
     if _pending.get() is not None:
         yield
         return
-    pending = set()
+    keys, case_ids = pending = (set(), set())
     token = _pending.set(pending)
     try:
         yield
         _pending.reset(token)
         token = None
-        refresh(pending)
+        if case_ids:
+            refresh_cases(case_ids)
+        refresh(keys)
     finally:
         if token is not None:
             _pending.reset(token)

@@ -37,10 +37,14 @@ def _stored_key(instance):
     if isinstance(instance, Case):
         return Case.objects.filter(pk=instance.pk).values_list("phase_id", "unit_id").first()
     case_id = type(instance).objects.filter(pk=instance.pk).values_list("case_id", flat=True).first()
-    return _case_key(case_id) if case_id != instance.case_id else None
+    if case_id == instance.case_id:
+        return None
+    instance._registry_case_before = {case_id} if case_id is not None else set()
+    return _case_key(case_id)
 
 
 def _before_save(sender, instance, raw=False, **kwargs):
+    instance._registry_case_before = set()
     instance._registry_key_before = None if raw else _stored_key(instance)
 
 
@@ -48,13 +52,20 @@ def _after_save(sender, instance, raw=False, **kwargs):
     if raw:  # loaddata: the fixture brings its own rows
         return
     keys = {_key(instance), getattr(instance, "_registry_key_before", None)} - {None}
-    rollups.touched(keys)
+    rollups.touched(keys, _case_ids(instance) | getattr(instance, "_registry_case_before", set()))
 
 
 def _after_delete(sender, instance, **kwargs):
     key = _key(instance)
     if key is not None:
-        rollups.touched({key})
+        rollups.touched({key}, _case_ids(instance))
+
+
+def _case_ids(instance):
+    from clearance.models import Case
+
+    case_id = instance.pk if isinstance(instance, Case) else instance.case_id
+    return {case_id} if case_id is not None else set()
 
 
 def connect():

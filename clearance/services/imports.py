@@ -300,7 +300,8 @@ def _write(plan, *, user, reason):
     keys |= {(case.phase_id, case.unit_id) for case in [*plan.new_cases, *plan.changed_cases]}
     keys |= {(parcel.case.phase_id, parcel.case.unit_id) for parcel in new_parcels}
     keys |= {(asset.case.phase_id, asset.case.unit_id) for asset in new_assets}
-    rollups.touched(keys)
+    written |= {case.pk for case in plan.new_cases} | {parcel.case_id for parcel in new_parcels}
+    rollups.touched(keys, written)
 
 
 def _write_uses(parcel_uses, *, user, reason, history):

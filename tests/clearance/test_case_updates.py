@@ -71,8 +71,9 @@ def reach(case, stage):
     """Record the lawful timeline up to this stage."""
     for kind in Stage.values[1 : Stage.order(stage) + 1]:
         StageEventFactory(case=case, kind=kind, happened_on=TIMELINE[kind], doc_date=TIMELINE[kind])
-    Case.objects.filter(pk=case.pk).update(stage=stage)
     case.refresh_from_db()
+    case.stage = stage
+    case.save(update_fields=["stage"])  # a save: the case's kept dates follow
     return case
 
 

@@ -1,4 +1,4 @@
-"""The registry rollups equal the registry computed from the cases themselves, after every kind of write.
+"""The registry rollups, and the figures each case keeps, equal what the raw rows say, after every kind of write.
 
 Random operations go through each write path — pages (services), the import, the admin, the demo
 and national bulk loads, and plain model saves and deletes as a shell would make them — and after
@@ -10,6 +10,7 @@ seed (pytest-randomly prints it; --randomly-seed replays it).
 import datetime
 import itertools
 import random
+from collections import defaultdict
 from decimal import Decimal
 
 import pytest
@@ -18,6 +19,7 @@ from django.urls import reverse
 
 from clearance import progress, rollups
 from clearance.models import (
+    DERIVED_FIELDS,
     Asset,
     Case,
     LandParcel,
@@ -72,7 +74,34 @@ def rounded(figures_by_key):
     }  # fmt: skip
 
 
+def assert_cases_keep_their_rows_figures():
+    """Each case's kept fields equal what its parcels, payments and stage events say."""
+    recovered, paid, dates = defaultdict(Decimal), defaultdict(int), {}
+    for case_id, area in LandParcel.objects.values_list("case_id", "recovered_area_m2"):
+        recovered[case_id] += area
+    for case_id, amount in Payment.objects.values_list("case_id", "amount_vnd"):
+        paid[case_id] += amount
+    for case_id, kind, day in StageEvent.objects.values_list("case_id", "kind", "happened_on"):
+        dates[case_id, kind] = day
+    kept = {case["pk"]: case for case in Case.objects.values("pk", "stage", *DERIVED_FIELDS)}
+    for pk, case in kept.items():
+        expected = {
+            "recovered_m2": recovered[pk].quantize(AREA),
+            "paid_vnd": paid[pk],
+            "approved_on": dates.get((pk, Kind.PLAN_APPROVED)),
+            "decided_on": dates.get((pk, Kind.RECOVERY_DECIDED)),
+            "paid_on": dates.get((pk, Kind.PAID)),
+            "compulsory_on": dates.get((pk, Kind.COMPULSORY_INVENTORY)),
+            "enforced_on": dates.get((pk, Kind.ENFORCEMENT)),
+            "stage_began_on": dates.get((pk, case["stage"])),
+        }
+        stored = {name: case[name] for name in DERIVED_FIELDS}
+        stored["recovered_m2"] = Decimal(stored["recovered_m2"]).quantize(AREA)
+        assert stored == expected, f"case {pk} keeps figures its rows do not say"
+
+
 def assert_rollups_equal_the_registry(where=None):
+    assert_cases_keep_their_rows_figures()
     raw = progress.ledger(Case.objects.filter(where or Q()))
     kept = RollupLedger(where)
     days = days_that_matter()

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from clearance.models import ProgressReport, Stage
+from clearance.models import ProgressReport, Stage, StageEvent
 from tests.factories import (
     CaseFactory,
     CommuneFactory,
@@ -18,6 +18,7 @@ from tests.factories import (
     PhaseFactory,
     ProgressReportFactory,
     SourceFactory,
+    StageEventFactory,
     ZoneFactory,
 )
 from zones.models import AdminUnit, Qualifier, Source, SummaryFigure, UnitSuccession, Zone
@@ -294,19 +295,26 @@ def registry(vsip):
     CaseFactory(phase=phase, unit=ho_son, stage=Stage.NOTICE)
     third = CaseFactory(phase=phase, unit=hoa_thang, stage=Stage.HANDED_OVER, is_synthetic=True)
     LandParcelFactory(case=third, area_m2=Decimal("5000"), recovered_area_m2=Decimal("5000"))
+    # The registry counts a step from its dated act (docs/decisions/0016), as the overview does.
+    for case in (first, second, third):
+        StageEventFactory(case=case, kind=StageEvent.Kind.INVENTORY, happened_on=datetime.date(2024, 4, 1))
+    for case in (second, third):
+        StageEventFactory(case=case, kind=StageEvent.Kind.HANDED_OVER, happened_on=datetime.date(2024, 9, 2))
     return phase
 
 
 def _independent_totals(cases):
-    """The registry figures computed case by case in Python, without the page's aggregates."""
+    """The registry figures computed case by case in Python, without the page's aggregates: a step
+    counts from its recorded act."""
     totals = {"cases": 0, "counted": 0, "handed_over": 0, "recovered": Decimal(0), "handed_m2": Decimal(0), "paid": 0}
     for case in cases:
         recovered = sum((parcel.recovered_area_m2 for parcel in case.parcels.all()), Decimal(0))
+        acts = {event.kind for event in case.events.all()}
         totals["cases"] += 1
-        totals["counted"] += case.has_reached(Stage.INVENTORY)
-        totals["handed_over"] += case.stage == Stage.HANDED_OVER
+        totals["counted"] += StageEvent.Kind.INVENTORY in acts
+        totals["handed_over"] += StageEvent.Kind.HANDED_OVER in acts
         totals["recovered"] += recovered
-        totals["handed_m2"] += recovered if case.stage == Stage.HANDED_OVER else 0
+        totals["handed_m2"] += recovered if StageEvent.Kind.HANDED_OVER in acts else 0
         totals["paid"] += sum(payment.amount_vnd for payment in case.payments.all())
     return totals
 

@@ -162,7 +162,8 @@ def build_mixed(areas, count, *, seed=4):
                 kinds = [Kind.HANDED_OVER] + ([Kind.ENFORCEMENT] if rng.random() < 0.5 else [])
                 for kind in kinds:
                     StageEventFactory(case=case, kind=kind, happened_on=handed, doc_date=handed)
-                Case.objects.filter(pk=case.pk).update(stage=Stage.HANDED_OVER)
+                case.stage = Stage.HANDED_OVER
+                case.save(update_fields=["stage"])  # a save: the case's kept dates follow
         if rng.random() < 0.3:
             case = Case.objects.get(code=fields["code"])
             received = TODAY - days(rng.randint(0, 100))
