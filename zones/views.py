@@ -11,6 +11,9 @@ from zones import queries
 from zones.access import scope_for
 from zones.models import Zone
 
+# Phases whose trend charts the overview draws: the ones with the most cases.
+OVERVIEW_TREND_PHASES = 4
+
 
 def _zone_for(request, pk):
     """The one way views fetch a zone: 404 outside the user's scope, as for a missing one."""
@@ -45,13 +48,17 @@ def overview(request):
     summary_figures = queries.summary_figures() if scope.role else []
     today = timezone.localdate()
     figures = dashboard(scope, zones, today=today)
-    # Charts only for the phases with something to draw: cases recorded or reports received.
-    charted = [
+    # Charts only for the phases with something to draw (cases recorded or reports received), and
+    # on this page only for the largest few, so that it stays one screen's worth however many phases
+    # the country has; every phase's charts are on its zone's page, linked below them.
+    drawable = [
         phase
         for zone in zones
         for phase in zone.phases.all()
         if phase.pk in figures.phase_figures or phase.latest_report is not None
     ]
+    drawable.sort(key=lambda phase: -figures.phase_figures[phase.pk].cases if phase.pk in figures.phase_figures else 0)
+    charted, more_charts = drawable[:OVERVIEW_TREND_PHASES], drawable[OVERVIEW_TREND_PHASES:]
     trends = phase_trends(scope, charted, today=today)
     for phase in charted:
         phase.trend = trends[phase.pk]
@@ -65,6 +72,7 @@ def overview(request):
             "summary_figures": summary_figures,
             "dashboard": figures,
             "charted": charted,
+            "more_charts": more_charts,
             "bottlenecks": bottleneck_summary(scope, today=today, stuck_days=settings.LSIP_STUCK_DAYS),
         },
     )

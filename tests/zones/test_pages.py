@@ -424,3 +424,22 @@ def test_overview_search_escapes_the_query(logged_in_client, vsip):
     html = logged_in_client.get(OVERVIEW, {"q": "<script>alert(1)</script>"}).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_the_overview_draws_the_trends_of_its_largest_phases_and_links_the_rest(logged_in_client):
+    """However many phases the country has, the overview draws a few; the others are a link away."""
+    phases = []
+    for cases in range(1, 7):  # phase n has n cases: the 4 largest are drawn
+        phase = PhaseFactory(zone=ZoneFactory(name=f"Cụm công nghiệp số {cases}"))
+        for _ in range(cases):
+            StageEventFactory(case=CaseFactory(phase=phase), kind=StageEvent.Kind.INVENTORY)
+        phases.append(phase)
+    html = logged_in_client.get(reverse("zones:overview")).content.decode()
+    drawn = {int(number) for number in re.findall(r'id="trend-(\d+)-', html)}
+    assert drawn == {phase.pk for phase in phases[2:]}
+    more = html[html.index('id="more-trends"') :]
+    more = more[: more.index("</p>")]
+    for phase in phases[:2]:
+        assert reverse("zones:zone_detail", args=[phase.zone_id]) in more
+    zone_page = logged_in_client.get(reverse("zones:zone_detail", args=[phases[0].zone_id])).content.decode()
+    assert f'id="trend-{phases[0].pk}-' in zone_page
