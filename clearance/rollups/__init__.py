@@ -99,13 +99,23 @@ def refresh_cases(case_ids=None):
     """Recompute the fields each case keeps from its other rows (Case.DERIVED_FIELDS): recovered
     area (m²) and amount paid (VND) summed from its parcels and payments, and the dates of its
     plan approval, recovery decision, payment, compulsory inventory, enforcement and current stage
-    from its stage events. One UPDATE; every case when `case_ids` is None."""
+    from its stage events. One UPDATE per BATCH_SIZE cases; every case when `case_ids` is None."""
+    from clearance.models import Case
+
+    if case_ids is None:
+        _refresh_cases(Case.objects.all())
+        return
+    # In chunks, so an import of 20,000 cases stays within SQLite's limit of bound values.
+    ids = sorted(set(case_ids))
+    for start in range(0, len(ids), BATCH_SIZE):
+        _refresh_cases(Case.objects.filter(pk__in=ids[start : start + BATCH_SIZE]))
+
+
+def _refresh_cases(cases):
     from django.db.models import DateField, DecimalField, IntegerField, OuterRef, Subquery, Sum, Value
     from django.db.models.functions import Coalesce
 
-    from clearance.models import Case, LandParcel, Payment, StageEvent
-
-    cases = Case.objects.all() if case_ids is None else Case.objects.filter(pk__in=set(case_ids))
+    from clearance.models import LandParcel, Payment, StageEvent
 
     def total(model, field, output):
         rows = model.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(total=Sum(field))

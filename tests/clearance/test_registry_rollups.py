@@ -295,3 +295,17 @@ def test_rebuild_repairs_rollups_written_wrong(demo):
     RegistryDay.objects.filter(phase=demo).delete()
     rollups.rebuild()
     assert_rollups_equal_the_registry()
+
+
+def test_many_cases_are_refreshed_in_chunks(vsip_phase, monkeypatch, django_assert_num_queries):
+    """An import of 20,000 cases refreshes them BATCH_SIZE at a time: within SQLite's bound values."""
+    cases = [CaseFactory(phase=vsip_phase) for _ in range(5)]
+    for case in cases:
+        LandParcelFactory(case=case, recovered_area_m2=Decimal("300"))
+    Case.objects.filter(pk__in=[case.pk for case in cases]).update(recovered_m2=0)
+    monkeypatch.setattr(rollups, "BATCH_SIZE", 2)
+    with django_assert_num_queries(3):
+        rollups.refresh_cases([case.pk for case in cases])
+    assert set(Case.objects.filter(pk__in=[case.pk for case in cases]).values_list("recovered_m2", flat=True)) == {
+        Decimal("300")
+    }
