@@ -1,7 +1,8 @@
 """The provincial dashboard's figures: registry totals, reported totals, breakdowns and disagreements.
 
-Everything is read through the user's scope, in a fixed number of queries (the registry ledger's
-nine, the latest reports' one, the unit graph's two), whatever the number of cases or reports.
+Everything is read through the user's scope, in a fixed number of queries whatever the number of
+cases (the registry rollups' totals and one query per 40 report dates, the latest reports' one, the
+unit graph's two); the breakdowns read the ledger over the cases they filter.
 """
 
 from dataclasses import dataclass, field

@@ -3,8 +3,9 @@
 The registry's progress is dated by its stage events: a case counts as counted, approved, paid or
 handed over from the day of that step's event. The queries return daily increments per phase and
 commune (the unit the case was recorded under); `Ledger.as_of(day)` adds them up to any day in
-Python, so the dashboard (today), the weekly report (this week and last) and the comparison with
-each report (that report's date) all read the same nine queries.
+Python. This is the registry's one definition: the rollups (clearance.rollups) store it per phase,
+commune and day, and the overview, the weekly report, the reports check and the zone page read it
+from there; the breakdown page, filtered by any case field, reads it here.
 
 What does not change with time (the affected cases, the area to recover, the graves) is the
 registry as it stands: a case recorded late was still affected before it was recorded.
