@@ -14,6 +14,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 
@@ -266,11 +267,18 @@ def test_a_national_load_and_its_replacement_leave_the_rollups_equal(lang_son):
     assert_rollups_equal_the_registry()
 
 
-def test_a_failed_write_leaves_the_rollups_as_they_were(demo, huu_lung):
-    before = list(RegistryTotal.objects.order_by("pk").values())
-    with pytest.raises(ImportRejected):
-        import_file(user=huu_lung, phase=demo, file_name="x.csv", content=csv_bytes([parcel(**{"Số thửa": "x"})]))
-    assert list(RegistryTotal.objects.order_by("pk").values()) == before
+def test_a_batch_refreshes_once_at_its_end_and_not_after_an_error(demo, communes):
+    key = {"phase": demo, "unit": communes[0]}
+    before = RegistryTotal.objects.get(**key).cases
+    with rollups.batch():
+        CaseFactory(**key)
+        CaseFactory(**key)
+        assert RegistryTotal.objects.get(**key).cases == before  # gathered, not yet refreshed
+    assert RegistryTotal.objects.get(**key).cases == before + 2
+    with pytest.raises(ImportRejected), transaction.atomic(), rollups.batch():
+        CaseFactory(**key)
+        raise ImportRejected("refused")
+    assert RegistryTotal.objects.get(**key).cases == before + 2
     assert_rollups_equal_the_registry()
 
 
