@@ -5,13 +5,13 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clearance.bottlenecks import parse_week, week_start
 from clearance.land_use import Group, land_use_choices, nomenclature
 from clearance.models import Case, LandParcelUse, ProgressReport, Stage
-from clearance.queries import search_cases
+from clearance.read.bottlenecks import parse_week, week_start
+from clearance.read.cases import search_cases
+from clearance.read.reported import accepted_reports
 from zones.access import scope_for
 from zones.models import AdminUnit, Phase, Zone
-from zones.queries import accepted_reports
 
 
 # Every choice list holds only what the user may see: a list of another area's zones would

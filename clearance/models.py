@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clearance.land_use import land_use_choices
-from clearance.querysets import CaseQuerySet
+from clearance.read.querysets import CaseQuerySet
 from zones.models import AdminUnit, DocumentFields, Phase, Qualifier, Searchable, Source
 
 

@@ -110,7 +110,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "zones:overview"
+LOGIN_REDIRECT_URL = "clearance:overview"
 LOGOUT_REDIRECT_URL = "login"
 
 # Vietnamese first, English on request; formats in lsip/formats/<lang>/formats.py.

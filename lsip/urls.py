@@ -8,5 +8,4 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("clearance.urls")),
-    path("", include("zones.urls")),
 ]

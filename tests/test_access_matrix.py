@@ -52,8 +52,9 @@ EXPECTED = {
     "login": Rule(statuses(OK, OK, OK, OK, OK, OK, OK)),
     # Logging out is a POST (Django 5); a GET is refused for everyone.
     "logout": Rule(statuses(*[NOT_ALLOWED] * 7)),
-    "zones:overview": Rule(statuses(LOGIN, OK, OK, OK, OK, OK, OK)),
-    "zones:zone_detail": Rule(
+    "clearance:overview": Rule(statuses(LOGIN, OK, OK, OK, OK, OK, OK)),
+    "clearance:zone_list": Rule(statuses(LOGIN, OK, OK, OK, OK, OK, OK)),
+    "clearance:zone_detail": Rule(
         statuses(LOGIN, NOT_FOUND, OK, OK, NOT_FOUND, OK, OK),
         kwargs=lambda world: {"pk": world.zone.pk},
     ),

@@ -20,7 +20,8 @@ from django.utils.translation import gettext
 
 from clearance.demo.service import DemoResult
 from clearance.models import ProgressReport, Stage, StageEvent
-from clearance.progress import Figures
+from clearance.read.figures import BY_NAME as FIGURES
+from clearance.read.ledger import Figures
 from tests.clearance.progress.conftest import make_case as make_dashboard_case
 from tests.clearance.weekly.conftest import SUNDAY, WEEK
 from tests.clearance.weekly.conftest import make_case as make_weekly_case
@@ -34,7 +35,6 @@ from tests.factories import (
     SourceFactory,
     ZoneFactory,
 )
-from zones.queries import RegistryFigures
 from zones.templatetags.lsip_format import ha, m2_as_ha
 from zones.units import M2_PER_HA, m2_to_ha, round_ha
 
@@ -120,10 +120,6 @@ def test_registry_figures_give_hectares_through_the_one_conversion():
     assert Figures(area_m2=Decimal("625")).area_ha == Decimal("0.06")
     assert two_communes.area_ha == Decimal("0.13")  # summed in m², converted once
 
-    zone_registry = RegistryFigures()
-    zone_registry.recovered_m2 = zone_registry.handed_over_m2 = Decimal("1250.0")
-    assert (zone_registry.recovered_ha, zone_registry.handed_over_ha) == (Decimal("0.13"), Decimal("0.13"))
-
 
 def test_the_demo_summary_rounds_half_up():
     result = DemoResult(
@@ -156,7 +152,8 @@ def _header(name):
         return gettext(name)
 
 
-AREA_COLUMNS = ("Area to recover (ha)", "Handed over (ha)")
+# The breakdown's area columns, headed as their figures' declarations say.
+AREA_COLUMNS = ("area_ha", "handed_over_ha")
 
 
 def _page_cells(html):
@@ -186,7 +183,8 @@ def test_breakdown_page_csv_and_xlsx_show_the_same_hectares(client, user, distri
     xlsx_row = list(sheet[2])
 
     for name in AREA_COLUMNS:
-        label = _header(name)
+        with translation.override("vi"):
+            label = str(FIGURES[name].heading)
         assert cells[headers.index(label)] == "0,13 ha", name  # half up; banker's would show 0,12
         assert csv_row[csv_header.index(label)] == "0.13", name
         cell = xlsx_row[xlsx_header.index(label)]
@@ -207,7 +205,8 @@ def test_a_report_of_0_13_ha_agrees_with_1250_m2_on_the_page_and_in_the_export(c
     )
     client.force_login(user)
     comparisons = {
-        row["comparison"].pair.report_field: row["comparison"] for row in client.get(CHECKS).context["table"].data.data
+        row["comparison"].figure.report_field: row["comparison"]
+        for row in client.get(CHECKS).context["table"].data.data
     }
     handed_over = comparisons["area_handed_over_ha"]
     assert (handed_over.registered, handed_over.agrees) == (Decimal("0.13"), True)
@@ -215,7 +214,7 @@ def test_a_report_of_0_13_ha_agrees_with_1250_m2_on_the_page_and_in_the_export(c
     text = b"".join(client.get(CHECKS, {"_export": "csv"}).streaming_content).decode("utf-8-sig")
     header, *rows = list(csv.reader(io.StringIO(text)))
     with translation.override("vi"):
-        label = str(handed_over.pair.label)
+        label = str(handed_over.figure.label)
     (row,) = [row for row in rows if label in row]
     assert row[header.index(_header("Registry"))] == "0.13"
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from tests.factories import ZoneFactory
 from zones.models import Qualifier
 
-OVERVIEW = reverse("zones:overview")
+OVERVIEW = reverse("clearance:overview")
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_vietnamese_by_default_english_on_request_and_back(logged_in_client, zon
 
 
 def test_language_switcher_is_a_post_form_on_every_page(logged_in_client, zone):
-    html = logged_in_client.get(reverse("zones:zone_detail", args=[zone.pk])).content.decode()
+    html = logged_in_client.get(reverse("clearance:zone_detail", args=[zone.pk])).content.decode()
     assert f'action="{reverse("set_language")}" method="post"' in html
     assert 'name="language" value="en"' in html
     assert f'action="{reverse("logout")}" method="post"' in html

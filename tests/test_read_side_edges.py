@@ -129,11 +129,11 @@ def test_overview_sums_more_than_and_about_figures_as_about(as_user, user, area)
         phase, current_commune("Xã Tuấn Sơn", 99386), D(2025, 8, 11), cases_counted=20, cases_counted_qualifier="about"
     )
 
-    html = as_user(user, "en").get(reverse("zones:overview")).content.decode()
+    html = as_user(user, "en").get(reverse("clearance:overview")).content.decode()
 
     assert "about 510" in html
     assert "more than 510" not in html
-    assert "510" not in as_user(other_staff, "en").get(reverse("zones:overview")).content.decode()
+    assert "510" not in as_user(other_staff, "en").get(reverse("clearance:overview")).content.decode()
 
 
 def test_report_checks_show_money_in_dong_and_export_the_qualifier_with_the_figure(as_user, user, area):
@@ -154,7 +154,7 @@ def test_report_checks_show_money_in_dong_and_export_the_qualifier_with_the_figu
     rows = csv_rows(as_user(user, "en").get(url, {"_export": "csv"}))
     reported = {row["Figure"]: row["Reported"] for row in rows}
     assert reported["Cases counted"] == "more than 490"
-    assert reported["Plans approved (VND)"] == "300000000"
+    assert reported["Amount of approved plans"] == "300000000"
     assert csv_rows(as_user(other_staff, "en").get(url, {"_export": "csv"})) == []
 
 
@@ -250,7 +250,7 @@ def test_admin_parcel_list_filters_by_land_group(admin_client, parcel_case):
 def test_zone_page_shows_occupancy_worked_out_from_leased_and_leasable_area(logged_in_client):
     zone = ZoneFactory(leasable_area_ha=Decimal("80"), leased_area_ha=Decimal("30"), occupancy_reported_pct=None)
 
-    html = logged_in_client.get(reverse("zones:zone_detail", args=[zone.pk])).content.decode()
+    html = logged_in_client.get(reverse("clearance:zone_detail", args=[zone.pk])).content.decode()
 
     assert "37,5 %" in html
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from tests.factories import CaseFactory, CommuneFactory, DistrictFactory, ZoneFactory
 from zones.models import Zone
 
-OVERVIEW = reverse("zones:overview")
+OVERVIEW = reverse("clearance:overview")
 CASES = reverse("clearance:case_list")
 
 

@@ -66,14 +66,13 @@ class Scope:
         return queryset if self.unit_ids is None else queryset.filter(pk__in=self.unit_ids)
 
     def zones(self, queryset=None):
-        from clearance.models import Case
-
         queryset = Zone.objects.all() if queryset is None else queryset
         if self.role == Role.INVESTOR:
             return queryset.filter(investor_id=self.investor_id)
         if self.unit_ids is None:
             return queryset
-        with_cases = Case.objects.filter(unit_id__in=self.unit_ids).values("phase__zone_id")
+        # A zone is also in the area of the communes that hold cases of its phases (`Phase.cases`).
+        with_cases = Phase.objects.filter(cases__unit_id__in=self.unit_ids).values("zone_id")
         return queryset.filter(Q(unit_id__in=self.unit_ids) | Q(pk__in=with_cases))
 
     def phases(self, queryset):
@@ -105,9 +104,8 @@ class Scope:
             return direct(queryset)
         field_names = {field.name for field in model._meta.get_fields()}
         if "case" in field_names:
-            from clearance.models import Case
-
-            return queryset.filter(case__in=self.cases(Case.objects.all()).values("pk"))
+            case_model = model._meta.get_field("case").related_model
+            return queryset.filter(case__in=self.cases(case_model.objects.all()).values("pk"))
         if "phase" in field_names:
             return queryset.filter(phase__in=self.phases(Phase.objects.all()).values("pk"))
         raise TypeError(f"No access rule for {model.__name__}: add one to zones/access.py.")

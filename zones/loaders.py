@@ -1,4 +1,6 @@
-"""Loading Lạng Sơn's reference data: administrative units and the source article's figures."""
+"""Loading Lạng Sơn's reference data: administrative units and the source article's zones and figures.
+
+The article's progress report is loaded by clearance.loaders, which runs both (`load_lang_son`)."""
 
 import datetime
 import json
@@ -8,7 +10,6 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from clearance.models import ProgressReport
 from zones import article
 from zones.models import REFORM_DATE, AdminUnit, Investor, Phase, Source, SummaryFigure, UnitSuccession, Zone
 from zones.text import inline_name
@@ -35,29 +36,8 @@ class ArticleResult:
     zones_new: int = 0
     reports: int = 0
     reports_new: int = 0
-
-
-@dataclass
-class LoadResult:
-    units: UnitsResult
-    article: ArticleResult
-
-    def __str__(self):
-        return _(
-            "Lạng Sơn: %(units)d units (%(units_new)d new, %(units_updated)d updated), "
-            "%(conversions)d conversions (%(conversions_new)d new), %(zones)d zones (%(zones_new)d new), "
-            "%(reports)d report(s) (%(reports_new)d new)"
-        ) % {
-            "units": self.units.units,
-            "units_new": self.units.units_new,
-            "units_updated": self.units.units_updated,
-            "conversions": self.units.conversions,
-            "conversions_new": self.units.conversions_new,
-            "zones": self.article.zones,
-            "zones_new": self.article.zones_new,
-            "reports": self.article.reports,
-            "reports_new": self.article.reports_new,
-        }
+    source: object = None  # the article's Source
+    phase: object = None  # VSIP Lạng Sơn's phase 1, which the article reports on
 
 
 class UnitsFileError(ValueError):
@@ -145,7 +125,7 @@ def load_admin_units(*, data=None):
     return result
 
 
-def _legacy_district(code):
+def legacy_district(code):
     return AdminUnit.objects.get(structure=Structure.LEGACY, level=Level.DISTRICT, code=code)
 
 
@@ -172,7 +152,7 @@ def load_article():
     )
 
     spec = article.VSIP_ZONE
-    district = _legacy_district(spec["district_code"])
+    district = legacy_district(spec["district_code"])
     vsip, created = Zone.objects.get_or_create(
         kind=spec["kind"],
         name=spec["name"],
@@ -192,7 +172,7 @@ def load_article():
     result.zones_new += created
 
     for spec in article.CLUSTERS:
-        district = _legacy_district(spec["district_code"])
+        district = legacy_district(spec["district_code"])
         _zone, created = Zone.objects.get_or_create(
             kind=Zone.Kind.INDUSTRIAL_CLUSTER,
             name=spec["name"],
@@ -208,7 +188,8 @@ def load_article():
         result.zones += 1
         result.zones_new += created
 
-    phase, _created = Phase.objects.get_or_create(
+    result.source = source
+    result.phase, _created = Phase.objects.get_or_create(
         zone=vsip,
         number=article.VSIP_PHASE["number"],
         defaults={
@@ -218,34 +199,8 @@ def load_article():
         },
     )
 
-    spec = article.VSIP_REPORT
-    # Only what the article states; every other figure stays NULL (not reported is not zero).
-    _report, created = ProgressReport.objects.get_or_create(
-        phase=phase,
-        source=source,
-        unit=_legacy_district(spec["district_code"]),
-        defaults={
-            "reported_on": source.published_on,
-            "cases_counted": spec["cases_counted"],
-            "cases_counted_qualifier": spec["cases_counted_qualifier"],
-            "area_handed_over_ha": spec["area_handed_over_ha"],
-            "area_handed_over_qualifier": spec["area_handed_over_qualifier"],
-            "obstacles": spec["obstacles"],
-            # A published source, not a submission waiting for the province.
-            "status": ProgressReport.Status.ACCEPTED,
-        },
-    )
-    result.reports += 1
-    result.reports_new += created
-
     for spec in article.SUMMARY_FIGURES:
         SummaryFigure.objects.get_or_create(
             metric=spec["metric"], source=source, defaults={"value": spec["value"], "qualifier": spec["qualifier"]}
         )
     return result
-
-
-@transaction.atomic
-def load_lang_son(*, data=None):
-    """Units first: the article's zones are placed in legacy districts."""
-    return LoadResult(units=load_admin_units(data=data), article=load_article())

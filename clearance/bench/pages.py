@@ -158,8 +158,8 @@ def pages_to_measure(anonymous, officer, *, zone_id, reverse):
     breakdown = reverse("clearance:progress_breakdown")
     return [
         Page("login page (reference)", reverse("login"), anonymous, kind="reference"),
-        Page("overview", reverse("zones:overview"), officer, aggregate="overview"),
-        Page("zone page", reverse("zones:zone_detail", args=[zone_id]), officer, aggregate="zone page"),
+        Page("overview", reverse("clearance:overview"), officer, aggregate="overview"),
+        Page("zone page", reverse("clearance:zone_detail", args=[zone_id]), officer, aggregate="zone page"),
         Page("reported vs registry", reverse("clearance:report_checks"), officer, aggregate="reported vs registry"),
         Page("bottlenecks", reverse("clearance:bottlenecks"), officer, aggregate="bottlenecks"),
         Page("overdue list", reverse("clearance:bottleneck_overdue"), officer, aggregate="overdue list"),

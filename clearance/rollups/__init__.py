@@ -1,7 +1,7 @@
 """The registry rollups: the ledger of each phase and commune, precomputed, refreshed by every write.
 
 A write path says which (phase id, unit id) keys and which cases it touched; those keys' rows are
-computed anew from their cases by clearance.progress.ledger, the one definition of the registry's
+computed anew from their cases by clearance.read.ledger.ledger, the one definition of the registry's
 figures, and those cases' kept fields (Case.DERIVED_FIELDS: recovered area, amount paid, dates of
 the steps) from their rows, inside the writer's transaction:
 
@@ -23,8 +23,8 @@ from functools import reduce
 
 from django.db.models import Q
 
-from clearance import progress
-from clearance.progress import FIGURE_NAMES
+from clearance.read import ledger
+from clearance.read.ledger import FIGURE_NAMES
 
 # What does not change with time; the other figures are dated.
 FIXED_FIGURES = ("cases", "synthetic", "area_m2", "graves")
@@ -56,7 +56,7 @@ def refresh(keys):
     where = keys_filter(keys)
     RegistryTotal.objects.filter(where).delete()
     RegistryDay.objects.filter(where).delete()
-    _write(progress.ledger(Case.objects.filter(where)))
+    _write(ledger.ledger(Case.objects.filter(where)))
 
 
 def rebuild():
@@ -71,7 +71,7 @@ def rebuild_rollups():
 
     RegistryTotal.objects.all().delete()
     RegistryDay.objects.all().delete()
-    _write(progress.ledger(Case.objects.all()))
+    _write(ledger.ledger(Case.objects.all()))
 
 
 def _write(book):

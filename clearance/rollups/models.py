@@ -1,6 +1,6 @@
 """The registry's figures kept per phase and commune, and per day: what the pages read (docs/decisions/0016).
 
-The figures are defined once, by clearance.progress.ledger over the cases, parcels, events and
+The figures are defined once, by clearance.read.ledger.ledger over the cases, parcels, events and
 payments themselves; these tables hold that ledger precomputed, and every write path refreshes
 the rows of the phase and commune it touched in the same transaction (clearance.rollups).
 """

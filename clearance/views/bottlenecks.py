@@ -9,8 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clearance import bottlenecks, rules
-from clearance.bottleneck_tables import ComplaintTable, EnforcementTable, OverdueTable, StuckTable, UnreportedTable
+from clearance import rules
 from clearance.exports import EXPORT_PARAMETER
 from clearance.filters import (
     BottleneckFilter,
@@ -21,6 +20,8 @@ from clearance.filters import (
     WeekForm,
 )
 from clearance.models import Case
+from clearance.read import bottlenecks
+from clearance.read.bottleneck_tables import ComplaintTable, EnforcementTable, OverdueTable, StuckTable, UnreportedTable
 from clearance.views.lists import list_response
 from zones.access import scope_for
 

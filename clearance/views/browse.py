@@ -5,8 +5,8 @@ from django.shortcuts import render
 
 from clearance.filters import CaseFilter
 from clearance.models import Case, CompensationItem, Stage, StageEvent
-from clearance.queries import cases_for_list
-from clearance.tables import CaseTable
+from clearance.read.case_tables import CaseTable
+from clearance.read.cases import cases_for_list
 from clearance.views.lists import list_response
 from zones.access import scope_for
 

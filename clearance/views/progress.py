@@ -4,10 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clearance import dashboard, reported
-from clearance.dashboard_tables import BreakdownTable, ReportCheckTable
 from clearance.filters import CaseFilter, ReportCheckFilter
 from clearance.models import Case
+from clearance.read import reported
+from clearance.read.breakdown import breakdown_rows
+from clearance.read.progress_tables import BreakdownTable, ReportCheckTable
 from clearance.views.lists import list_response
 from zones.access import scope_for
 from zones.models import Phase
@@ -24,7 +25,7 @@ def breakdown(request):
     case_filter = CaseFilter(request.GET, queryset=scope.cases(Case.objects.all()), request=request)
     phases = scope.phases(Phase.objects.select_related("zone"))
     today = timezone.localdate()
-    rows = dashboard.commune_breakdowns(case_filter.qs, phases, today=today, by=by)
+    rows = breakdown_rows(scope, case_filter, phases, today=today, by=by)
     table = BreakdownTable(rows)
     table.columns["label"].column.verbose_name = _("2025 commune") if by == "commune" else _("Legacy district")
     return list_response(
@@ -48,7 +49,7 @@ def report_checks(request):
     scope = scope_for(request.user)
     report_filter = ReportCheckFilter(request.GET, request=request)
     latest = reported.latest_reports(scope, report_filter.qs)
-    checks = dashboard.checks_for(scope, latest)
+    checks = reported.checks_for(scope, latest)
     only_differing = report_filter.form.is_valid() and report_filter.form.cleaned_data.get("differs")
     rows = [
         {"check": check, "comparison": comparison}

@@ -13,9 +13,9 @@ from clearance.exports import export_response
 from clearance.forms.reports import ReportFilter, ReportForm, ReviewForm
 from clearance.models import ProgressReport
 from clearance.paging import paginate
+from clearance.read.case_tables import ReportTable
 from clearance.services import reports as services
 from clearance.services.reports import ConflictError, correction_refusal, existing_correction
-from clearance.tables import ReportTable
 from zones.access import scope_for
 from zones.templatetags.lsip_format import ha, num, qualified, vnd
 

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_safe
 from clearance.exports import EXPORT_PARAMETER
 from clearance.filters import CaseFilter, WeekForm
 from clearance.models import Case
+from clearance.read.weekly import Week, report_for_week
 from clearance.weekly.columns import heading_rows, page_cells
-from clearance.weekly.rows import Week, report_for_week
 from clearance.weekly.xlsx import xlsx_response
 from zones.access import scope_for
 

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from clearance.read import figures
 from zones.templatetags.lsip_format import UNKNOWN, ha, num, pct, qualified, source_date, vnd
 from zones.units import round_ha
 
@@ -63,9 +64,9 @@ def check_text(check):
     details = "; ".join(
         _("%(figure)s (report %(reported)s, registry %(registered)s)")
         % {
-            "figure": comparison.pair.label,
-            "reported": qualified(_formatted(comparison.reported, comparison.pair.unit), comparison.qualifier),
-            "registered": _formatted(comparison.registered, comparison.pair.unit),
+            "figure": comparison.figure.label,
+            "reported": qualified(_formatted(comparison.reported, comparison.figure.unit), comparison.qualifier),
+            "registered": _formatted(comparison.registered, comparison.figure.unit),
         }
         for comparison in differences
     )
@@ -84,6 +85,34 @@ def _lines(values):
     return "\n".join(values)
 
 
+# The kind of column each unit of figure makes (NUMERIC), and the XLSX width of money columns.
+_KIND = {figures.CASES: "int", figures.COUNT: "int", figures.HA: "ha", figures.VND: "vnd", figures.PCT: "pct"}
+
+
+def _figure_column(figure):
+    """A registry figure as of the report's Sunday, as its declaration says (clearance.read.figures)."""
+    return Column(
+        figure.name,
+        figure.short_label if figure.group else figure.heading,
+        _KIND[figure.unit],
+        lambda row: figure.value(row.now),
+        figure.group,
+        width=17 if figure.unit == figures.VND else 11 if figure.group is None else 9,
+    )
+
+
+def _change_column(figure):
+    """How much a registry figure grew since the Sunday before."""
+    return Column(
+        f"{figure.name}_change",
+        figure.heading,
+        f"change_{_KIND[figure.unit]}",
+        lambda row: row.change(figure),
+        gettext_lazy("Change since last week"),
+        width=17 if figure.unit == figures.VND else 9,
+    )
+
+
 COLUMNS = (
     Column("project", gettext_lazy("Project"), "text", project, width=30),
     Column("commune", gettext_lazy("recorded under"), "text", commune, gettext_lazy("Commune"), width=18),
@@ -96,91 +125,8 @@ COLUMNS = (
         width=18,
     ),
     Column("investor", gettext_lazy("Investor"), "text", investor, width=20),
-    Column("area_ha", gettext_lazy("Area to recover (ha)"), "ha", lambda row: row.now.area_ha, width=11),
-    Column("cases", gettext_lazy("Affected cases"), "int", lambda row: row.now.cases),
-    Column("counted", gettext_lazy("cases"), "int", lambda row: row.now.counted, gettext_lazy("Counted")),
-    Column("counted_ha", gettext_lazy("ha"), "ha", lambda row: row.now.counted_ha, gettext_lazy("Counted")),
-    Column("approved", gettext_lazy("cases"), "int", lambda row: row.now.approved, gettext_lazy("Plans approved")),
-    Column("approved_ha", gettext_lazy("ha"), "ha", lambda row: row.now.approved_ha, gettext_lazy("Plans approved")),
-    Column(
-        "approved_vnd",
-        gettext_lazy("VND"),
-        "vnd",
-        lambda row: row.now.approved_vnd,
-        gettext_lazy("Plans approved"),
-        width=17,
-    ),
-    Column("paid", gettext_lazy("cases"), "int", lambda row: row.now.paid, gettext_lazy("Paid")),
-    Column("paid_vnd", gettext_lazy("VND"), "vnd", lambda row: row.now.paid_vnd, gettext_lazy("Paid"), width=17),
-    Column("handed_over", gettext_lazy("cases"), "int", lambda row: row.now.handed_over, gettext_lazy("Handed over")),
-    Column("handed_over_ha", gettext_lazy("ha"), "ha", lambda row: row.now.handed_over_ha, gettext_lazy("Handed over")),
-    Column(
-        "handed_over_pct",
-        gettext_lazy("share of area"),
-        "pct",
-        lambda row: row.now.handed_over_area_pct,
-        gettext_lazy("Handed over"),
-    ),
-    Column("remaining", gettext_lazy("cases"), "int", lambda row: row.now.remaining, gettext_lazy("Remaining")),
-    Column("remaining_ha", gettext_lazy("ha"), "ha", lambda row: row.now.remaining_ha, gettext_lazy("Remaining")),
-    Column(
-        "graves_relocated",
-        gettext_lazy("relocated"),
-        "int",
-        lambda row: row.now.graves_relocated,
-        gettext_lazy("Graves"),
-    ),
-    Column(
-        "graves_remaining",
-        gettext_lazy("remaining"),
-        "int",
-        lambda row: row.now.graves_remaining,
-        gettext_lazy("Graves"),
-    ),
-    Column(
-        "plots_allocated",
-        gettext_lazy("Resettlement plots allocated"),
-        "int",
-        lambda row: row.now.plots_allocated,
-        width=13,
-    ),
-    Column(
-        "compulsory",
-        gettext_lazy("compulsory inventory"),
-        "int",
-        lambda row: row.now.compulsory,
-        gettext_lazy("Cases with"),
-    ),
-    Column("enforced", gettext_lazy("enforcement"), "int", lambda row: row.now.enforced, gettext_lazy("Cases with")),
-    Column(
-        "counted_change",
-        gettext_lazy("cases counted"),
-        "change_int",
-        lambda row: row.counted_change,
-        gettext_lazy("Change since last week"),
-    ),
-    Column(
-        "paid_change",
-        gettext_lazy("cases paid"),
-        "change_int",
-        lambda row: row.paid_change,
-        gettext_lazy("Change since last week"),
-    ),
-    Column(
-        "paid_vnd_change",
-        gettext_lazy("VND paid"),
-        "change_vnd",
-        lambda row: row.paid_vnd_change,
-        gettext_lazy("Change since last week"),
-        width=17,
-    ),
-    Column(
-        "handed_over_ha_change",
-        gettext_lazy("ha handed over"),
-        "change_ha",
-        lambda row: row.handed_over_ha_change,
-        gettext_lazy("Change since last week"),
-    ),
+    *(_figure_column(figure) for figure in figures.WEEKLY),
+    *(_change_column(figure) for figure in figures.WEEKLY_CHANGES),
     Column("obstacles", gettext_lazy("Obstacles"), "text", lambda row: _lines(row.obstacles), width=40),
     Column("proposals", gettext_lazy("Proposals"), "text", lambda row: _lines(row.proposals), width=40),
     Column(

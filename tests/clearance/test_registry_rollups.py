@@ -2,7 +2,7 @@
 
 Random operations go through each write path — pages (services), the import, the admin, the demo
 and national bulk loads, and plain model saves and deletes as a shell would make them — and after
-each one the rollups, read as of every day that matters, must equal clearance.progress.ledger over
+each one the rollups, read as of every day that matters, must equal clearance.read.ledger.ledger over
 the raw rows (docs/decisions/0016). The operations' order and targets come from the test's random
 seed (pytest-randomly prints it; --randomly-seed replays it).
 """
@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 
-from clearance import progress, rollups
+from clearance import rollups
 from clearance.models import (
     DERIVED_FIELDS,
     Asset,
@@ -32,7 +32,8 @@ from clearance.models import (
     StageEvent,
 )
 from clearance.national import national_generate
-from clearance.rollups.reader import RollupLedger, scope_filter
+from clearance.read import ledger
+from clearance.read.registry import RollupLedger, scope_filter
 from clearance.services.cases import case_advance, case_record_payment
 from clearance.services.imports import ImportRejected, import_file
 from tests.clearance.test_imports import csv_bytes, parcel
@@ -103,7 +104,7 @@ def assert_cases_keep_their_rows_figures():
 
 def assert_rollups_equal_the_registry(where=None):
     assert_cases_keep_their_rows_figures()
-    raw = progress.ledger(Case.objects.filter(where or Q()))
+    raw = ledger.ledger(Case.objects.filter(where or Q()))
     kept = RollupLedger(where)
     days = days_that_matter()
     kept.prefetch(days)

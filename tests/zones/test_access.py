@@ -277,7 +277,7 @@ def cao_loc_client(client, lang_son):
 
 
 def test_overview_lists_only_the_zones_in_scope_and_keeps_province_figures(cao_loc_client, english):
-    html = cao_loc_client.get(reverse("zones:overview")).content.decode()
+    html = cao_loc_client.get(reverse("clearance:overview")).content.decode()
 
     assert ">Cụm công nghiệp Hợp Thành 1</a>" in html
     assert "Khu công nghiệp VSIP Lạng Sơn" not in html
@@ -288,7 +288,7 @@ def test_overview_lists_only_the_zones_in_scope_and_keeps_province_figures(cao_l
 def test_a_user_without_a_role_is_told_why_the_pages_are_empty(client, lang_son, english):
     client.force_login(UserFactory())
 
-    response = client.get(reverse("zones:overview"))
+    response = client.get(reverse("clearance:overview"))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -298,7 +298,7 @@ def test_a_user_without_a_role_is_told_why_the_pages_are_empty(client, lang_son,
 
 
 def test_the_header_shows_the_role_and_units(huu_lung_client, english):
-    html = huu_lung_client.get(reverse("zones:overview")).content.decode()
+    html = huu_lung_client.get(reverse("clearance:overview")).content.decode()
 
     assert '<small class="user-scope">(Local staff: Huyện Hữu Lũng)</small>' in html
     assert "no role or area" not in html
@@ -306,7 +306,7 @@ def test_the_header_shows_the_role_and_units(huu_lung_client, english):
 
 def test_zone_page_is_404_for_another_area(phase, client):
     CaseFactory(phase=phase, unit=legacy(HO_SON))
-    url = reverse("zones:zone_detail", args=[phase.zone.pk])
+    url = reverse("clearance:zone_detail", args=[phase.zone.pk])
     client.force_login(staff(legacy(CAO_LOC)))
 
     assert client.get(url).status_code == 404
@@ -320,7 +320,7 @@ def test_zone_page_counts_only_the_cases_in_scope(cases, phase, client):
     PaymentFactory(case=cases["ho_son"], amount_vnd=70_000_000)
     PaymentFactory(case=cases["cao_loc"], amount_vnd=900_000_000)
     LandParcelFactory(case=cases["cao_loc"])
-    url = reverse("zones:zone_detail", args=[phase.zone.pk])
+    url = reverse("clearance:zone_detail", args=[phase.zone.pk])
 
     client.force_login(staff(current(XA_HUU_LUNG)))
     response = client.get(url)
@@ -343,7 +343,7 @@ def test_zone_page_history_shows_only_visible_reports(phase, client):
     ProgressReportFactory(phase=phase, unit=current(TUAN_SON), obstacles="Vướng mắc ở Tuấn Sơn")
     client.force_login(staff(current(XA_HUU_LUNG)))
 
-    html = client.get(reverse("zones:zone_detail", args=[phase.zone.pk])).content.decode()
+    html = client.get(reverse("clearance:zone_detail", args=[phase.zone.pk])).content.decode()
 
     assert "Vướng mắc ở Hồ Sơn" in html
     assert "Vướng mắc ở Tuấn Sơn" not in html
@@ -365,7 +365,7 @@ def test_latest_is_the_newest_accepted_report_and_the_others_say_where_they_stan
         review_note="Số hộ đã chi trả không khớp",
     )
 
-    html = huu_lung_client.get(reverse("zones:zone_detail", args=[phase.zone.pk])).content.decode()
+    html = huu_lung_client.get(reverse("clearance:zone_detail", args=[phase.zone.pk])).content.decode()
     reports = re.findall(r'<tbody class="report">.*?</tbody>', html, flags=re.S)
     assert len(reports) == 4  # with the article's
     returned, submitted, latest, article = reports
@@ -374,7 +374,7 @@ def test_latest_is_the_newest_accepted_report_and_the_others_say_where_they_stan
     assert ">latest<" in latest and 'class="latest"' in latest and "495" in latest
     assert "latest" not in article
 
-    overview = huu_lung_client.get(reverse("zones:overview")).content.decode()
+    overview = huu_lung_client.get(reverse("clearance:overview")).content.decode()
     phase_row = next(row for row in re.findall(r"<tr>.*?</tr>", overview, flags=re.S) if "phase 1</td>" in row)
     assert "495" in phase_row and "497" not in phase_row and "498" not in phase_row
     # Dated as its source is (the article, known to its year): 2025, not the article's own 2024.
@@ -384,7 +384,7 @@ def test_latest_is_the_newest_accepted_report_and_the_others_say_where_they_stan
 def test_a_corrected_report_says_so_and_an_accepted_correction_replaces_it(phase, huu_lung_client, english):
     first = _report(phase, datetime.date(2025, 3, 1), cases_counted=495, status=Status.ACCEPTED)
     correction = _report(phase, datetime.date(2025, 3, 1), cases_counted=496, corrects=first)
-    url = reverse("zones:zone_detail", args=[phase.zone.pk])
+    url = reverse("clearance:zone_detail", args=[phase.zone.pk])
 
     html = huu_lung_client.get(url).content.decode()
     reports = re.findall(r'<tbody class="report">.*?</tbody>', html, flags=re.S)
@@ -476,7 +476,7 @@ def test_the_menu_offers_reports_and_import_to_the_roles_that_use_them(client, p
     }
     client.force_login(users[who]())
 
-    html = client.get(reverse("zones:overview")).content.decode()
+    html = client.get(reverse("clearance:overview")).content.decode()
     nav = re.search(r'<nav class="main-nav".*?</nav>', html, flags=re.S).group(0)
 
     shown = {label for label in ("Reports", "Import") if f">{label}</a>" in nav}

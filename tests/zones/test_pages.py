@@ -23,7 +23,7 @@ from tests.factories import (
 )
 from zones.models import AdminUnit, Qualifier, Source, SummaryFigure, UnitSuccession, Zone
 
-OVERVIEW = reverse("zones:overview")
+OVERVIEW = reverse("clearance:overview")
 # Only a signed-off report counts as a phase's latest figures.
 ACCEPTED = ProgressReport.Status.ACCEPTED
 
@@ -121,7 +121,7 @@ def clusters(article):
     return operating, unknown
 
 
-@pytest.mark.parametrize("url_name", ["zones:overview", "clearance:case_list"])
+@pytest.mark.parametrize("url_name", ["clearance:overview", "clearance:case_list"])
 def test_anonymous_users_are_sent_to_login(client, db, url_name):
     url = reverse(url_name)
     response = client.get(url)
@@ -130,7 +130,7 @@ def test_anonymous_users_are_sent_to_login(client, db, url_name):
 
 
 def test_anonymous_users_cannot_open_a_zone(client, vsip):
-    response = client.get(reverse("zones:zone_detail", args=[vsip.pk]))
+    response = client.get(reverse("clearance:zone_detail", args=[vsip.pk]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
@@ -247,11 +247,11 @@ def test_overview_query_count_does_not_grow_with_zones(logged_in_client, db):
 
 
 def test_missing_zone_is_404(logged_in_client, db):
-    assert logged_in_client.get(reverse("zones:zone_detail", args=[999999])).status_code == 404
+    assert logged_in_client.get(reverse("clearance:zone_detail", args=[999999])).status_code == 404
 
 
 def test_zone_page_keeps_every_report(logged_in_client, vsip, later_report):
-    response = logged_in_client.get(reverse("zones:zone_detail", args=[vsip.pk]))
+    response = logged_in_client.get(reverse("clearance:zone_detail", args=[vsip.pk]))
     assert response.status_code == 200
     html = response.content.decode()
     assert "gần 600 ha" in html
@@ -320,7 +320,7 @@ def _independent_totals(cases):
 
 
 def test_zone_page_breakdown_by_commune_matches_the_raw_rows(logged_in_client, vsip, registry):
-    response = logged_in_client.get(reverse("zones:zone_detail", args=[vsip.pk]))
+    response = logged_in_client.get(reverse("clearance:zone_detail", args=[vsip.pk]))
     html = response.content.decode()
     (phase,) = response.context["phases"]
 
@@ -331,11 +331,11 @@ def test_zone_page_breakdown_by_commune_matches_the_raw_rows(logged_in_client, v
             expected["counted"],
             expected["handed_over"],
         )
-        assert row.recovered_m2 == expected["recovered"]
+        assert row.area_m2 == expected["recovered"]
         assert row.handed_over_m2 == expected["handed_m2"]
         assert row.paid_vnd == expected["paid"]
     whole = _independent_totals(registry.cases.all())
-    assert (phase.registry.cases, phase.registry.recovered_m2, phase.registry.paid_vnd) == (
+    assert (phase.registry.cases, phase.registry.area_m2, phase.registry.paid_vnd) == (
         whole["cases"],
         whole["recovered"],
         whole["paid"],
@@ -355,7 +355,7 @@ def test_zone_page_breakdown_by_commune_matches_the_raw_rows(logged_in_client, v
 
 
 def test_zone_page_labels_synthetic_registry_figures(logged_in_client, vsip, registry):
-    html = logged_in_client.get(reverse("zones:zone_detail", args=[vsip.pk])).content.decode()
+    html = logged_in_client.get(reverse("clearance:zone_detail", args=[vsip.pk])).content.decode()
     assert "Số liệu từ sổ hồ sơ" in html
     assert "1 trên 4 trường hợp trong sổ hồ sơ là dữ liệu mô phỏng" in html
     assert "badge-synthetic" in row_containing(html, ">Xã Hòa Thắng</a>")
@@ -364,13 +364,13 @@ def test_zone_page_labels_synthetic_registry_figures(logged_in_client, vsip, reg
 
 def test_zone_page_without_synthetic_cases_has_no_badge(logged_in_client, vsip):
     CaseFactory(phase=vsip.phases.get(), unit=CommuneFactory(parent=vsip.unit))
-    html = logged_in_client.get(reverse("zones:zone_detail", args=[vsip.pk])).content.decode()
+    html = logged_in_client.get(reverse("clearance:zone_detail", args=[vsip.pk])).content.decode()
     assert "badge-synthetic" not in html
     assert "Số liệu từ sổ hồ sơ" in html
 
 
 def test_zone_page_links_to_the_filtered_case_list(logged_in_client, vsip, registry):
-    html = logged_in_client.get(reverse("zones:zone_detail", args=[vsip.pk])).content.decode()
+    html = logged_in_client.get(reverse("clearance:zone_detail", args=[vsip.pk])).content.decode()
     cases = reverse("clearance:case_list")
     assert f'href="{cases}?zone={vsip.pk}"' in html
     assert f'href="{cases}?phase={registry.pk}"' in html
@@ -381,7 +381,7 @@ def test_links_carry_plain_ids_whatever_the_number_format(logged_in_client, vsip
     zone = ZoneFactory(pk=12345, name="Cụm công nghiệp Thử nghiệm")
     phase = PhaseFactory(zone=zone, pk=23456)
     CaseFactory(phase=phase, pk=34567)
-    html = logged_in_client.get(reverse("zones:zone_detail", args=[zone.pk])).content.decode()
+    html = logged_in_client.get(reverse("clearance:zone_detail", args=[zone.pk])).content.decode()
     cases = reverse("clearance:case_list")
     assert f'href="{cases}?zone=12345"' in html
     assert f'href="{cases}?phase={phase.pk}"' in html
@@ -409,7 +409,7 @@ def test_zone_page_query_count_does_not_grow_with_cases(logged_in_client, vsip):
             PaymentFactory(case=case)
 
     add_cases(2)
-    url = reverse("zones:zone_detail", args=[vsip.pk])
+    url = reverse("clearance:zone_detail", args=[vsip.pk])
     with CaptureQueriesContext(connection) as few:
         assert logged_in_client.get(url).status_code == 200
     add_cases(15)
@@ -434,12 +434,12 @@ def test_the_overview_draws_the_trends_of_its_largest_phases_and_links_the_rest(
         for _ in range(cases):
             StageEventFactory(case=CaseFactory(phase=phase), kind=StageEvent.Kind.INVENTORY)
         phases.append(phase)
-    html = logged_in_client.get(reverse("zones:overview")).content.decode()
+    html = logged_in_client.get(reverse("clearance:overview")).content.decode()
     drawn = {int(number) for number in re.findall(r'id="trend-(\d+)-', html)}
     assert drawn == {phase.pk for phase in phases[2:]}
     more = html[html.index('id="more-trends"') :]
     more = more[: more.index("</p>")]
     for phase in phases[:2]:
-        assert reverse("zones:zone_detail", args=[phase.zone_id]) in more
-    zone_page = logged_in_client.get(reverse("zones:zone_detail", args=[phases[0].zone_id])).content.decode()
+        assert reverse("clearance:zone_detail", args=[phase.zone_id]) in more
+    zone_page = logged_in_client.get(reverse("clearance:zone_detail", args=[phases[0].zone_id])).content.decode()
     assert f'id="trend-{phases[0].pk}-' in zone_page

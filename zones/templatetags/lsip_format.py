@@ -123,5 +123,5 @@ def get_item(mapping, key):
 
 @register.filter
 def share_of(figures, name):
-    """A registry count as a share of its affected cases (clearance.progress.Figures.share)."""
+    """A registry count as a share of its affected cases (clearance.read.ledger.Figures.share)."""
     return figures.share(name) if figures else None

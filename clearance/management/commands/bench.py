@@ -81,7 +81,7 @@ class Command(BaseCommand):
             if postgresql:
                 load = measure_load(
                     login_path=reverse("login"),
-                    overview_path=reverse("zones:overview"),
+                    overview_path=reverse("clearance:overview"),
                     clients=options["load_clients"],
                     requests=options["load_requests"],
                     seconds=options["load_seconds"],

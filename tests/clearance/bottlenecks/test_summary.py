@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from clearance.bottlenecks import bottleneck_summary, unreported_units, week_start
 from clearance.demo.vocabulary import DEMO_END
 from clearance.models import Case, ProgressReport
+from clearance.read.bottlenecks import bottleneck_summary, unreported_units, week_start
 from tests.clearance.bottlenecks.conftest import TODAY, Expected, build_mixed
 from tests.factories import ProgressReportFactory, UserFactory, local_staff
 from zones.access import scope_for

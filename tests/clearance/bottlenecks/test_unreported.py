@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from clearance.bottlenecks import parse_week, unreported_units, week_start, week_value
 from clearance.demo import vsip_phase_1
 from clearance.models import ProgressReport, Stage
+from clearance.read.bottlenecks import parse_week, unreported_units, week_start, week_value
 from tests.clearance.bottlenecks.conftest import csv_rows
 from tests.factories import CaseFactory, PhaseFactory, ProgressReportFactory, ZoneFactory, local_staff
 from zones.access import scope_for

@@ -39,7 +39,7 @@ def _report(world, unit, reported_on, **figures):
 
 def test_overview_totals_equal_the_case_by_case_sum(client, world):
     client.force_login(world.officer)
-    response = client.get(reverse("zones:overview"))
+    response = client.get(reverse("clearance:overview"))
     assert response.status_code == 200
     totals = response.context["dashboard"].totals
     assert as_dict(totals) == expected_figures(Case.objects.all(), timezone.localdate())
@@ -49,7 +49,7 @@ def test_overview_totals_equal_the_case_by_case_sum(client, world):
 
 def test_overview_phase_rows_hold_each_phases_own_cases(client, world):
     client.force_login(world.officer)
-    response = client.get(reverse("zones:overview"))
+    response = client.get(reverse("clearance:overview"))
     by_phase = response.context["dashboard"].phase_figures
     today = timezone.localdate()
     for phase in (world.phase, world.cluster_phase):
@@ -58,7 +58,7 @@ def test_overview_phase_rows_hold_each_phases_own_cases(client, world):
 
 def test_local_staff_see_totals_of_their_area_only(client, world):
     client.force_login(world.cao_loc_staff)
-    response = client.get(reverse("zones:overview"))
+    response = client.get(reverse("clearance:overview"))
     totals = response.context["dashboard"].totals
     assert as_dict(totals) == expected_figures(Case.objects.filter(unit=world.hop_thanh), timezone.localdate())
     assert world.zone.name not in response.content.decode()
@@ -68,11 +68,11 @@ def test_a_report_that_differs_from_the_registry_is_flagged_beside_it(english, w
     # Up to 30/04/2024 Hữu Lũng's ground had 5 cases counted, not 7.
     _report(world, world.huu_lung, D(2024, 4, 30), cases_counted=7, area_handed_over_ha=None)
     english.force_login(world.officer)
-    response = english.get(reverse("zones:overview"))
+    response = english.get(reverse("clearance:overview"))
     row = next(
         r
         for r in response.context["dashboard"].rows()
-        if r.reported and r.reported.pair.report_field == "cases_counted"
+        if r.reported and r.reported.figure.report_field == "cases_counted"
     )
     assert (row.value, row.reported.value, row.reported.disagreeing) == (7, 7, 1)
     assert "differs from the registry in 1 report" in response.content.decode()
@@ -81,15 +81,15 @@ def test_a_report_that_differs_from_the_registry_is_flagged_beside_it(english, w
 def test_overview_queries_stay_the_same_as_cases_and_reports_grow(client, world):
     client.force_login(world.officer)
     _report(world, world.huu_lung, D(2024, 4, 30))
-    client.get(reverse("zones:overview"))  # warm the per-user caches
+    client.get(reverse("clearance:overview"))  # warm the per-user caches
     with CaptureQueriesContext(connection) as small:
-        assert client.get(reverse("zones:overview")).status_code == 200
+        assert client.get(reverse("clearance:overview")).status_code == 200
     for case in world.cases:
         make_case(phase=case.phase, unit=case.unit, stage=case.stage, start=D(2024, 8, 5), graves=1, plan_vnd=5)
     _report(world, world.new_huu_lung, D(2025, 8, 4))
     _report(world, world.new_tuan_son, D(2025, 8, 4))
     with CaptureQueriesContext(connection) as large:
-        assert client.get(reverse("zones:overview")).status_code == 200
+        assert client.get(reverse("clearance:overview")).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
@@ -155,7 +155,7 @@ def test_report_checks_show_both_figures_and_flag_the_difference(english, world)
     response = english.get(reverse("clearance:report_checks"))
     rows = [
         (
-            row["comparison"].pair.report_field,
+            row["comparison"].figure.report_field,
             row["comparison"].reported,
             row["comparison"].registered,
             row["comparison"].agrees,

@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from clearance import dashboard, progress, reported
 from clearance.models import Case, ProgressReport
+from clearance.read import ledger, overview, reported
 from tests.factories import ProgressReportFactory, SourceFactory
 from zones.access import covered_unit_ids, scope_for
 from zones.models import Qualifier, Source
@@ -94,10 +94,10 @@ def test_reports_of_separate_ground_are_both_kept(world):
 def test_a_report_is_compared_with_the_registry_of_its_ground_up_to_its_date(world):
     # Up to 30/04/2024 the Hữu Lũng district ground had 5 cases counted (the notice-stage case is not).
     report = _report(world, world.huu_lung, D(2024, 4, 30), cases_counted=5, area_handed_over_ha=Decimal("1"))
-    book = progress.ledger(Case.objects.all())
+    book = ledger.ledger(Case.objects.all())
     as_of, figures = reported.registry_for_report(report, book, reported.UnitGraph())
     assert as_of == D(2024, 4, 30)
-    comparisons = {c.pair.report_field: c for c in reported.compare(report, figures)}
+    comparisons = {c.figure.report_field: c for c in reported.compare(report, figures)}
     assert set(comparisons) == {"cases_counted", "area_handed_over_ha"}  # what the report gives, no more
     assert comparisons["cases_counted"].registered == 5
     assert comparisons["cases_counted"].agrees
@@ -107,7 +107,7 @@ def test_a_report_is_compared_with_the_registry_of_its_ground_up_to_its_date(wor
 
 def test_a_2025_communes_report_counts_the_cases_of_the_legacy_commune_it_came_from(world):
     report = _report(world, world.new_tuan_son, D(2025, 8, 4), cases_counted=2, area_handed_over_ha=None)
-    _as_of, figures = reported.registry_for_report(report, progress.ledger(Case.objects.all()), reported.UnitGraph())
+    _as_of, figures = reported.registry_for_report(report, ledger.ledger(Case.objects.all()), reported.UnitGraph())
     # Hòa Thắng's three cases, of which two were counted; Hồ Sơn's are another commune's.
     assert (figures.cases, figures.counted) == (3, 2)
 
@@ -115,7 +115,7 @@ def test_a_2025_communes_report_counts_the_cases_of_the_legacy_commune_it_came_f
 def test_reported_totals_sum_the_reports_in_force_and_keep_the_weakest_qualifier(world):
     a = _report(world, world.new_huu_lung, D(2025, 8, 4), cases_counted=490, cases_counted_qualifier="more_than")
     b = _report(world, world.new_tuan_son, D(2025, 8, 4), cases_counted=20, area_handed_over_ha=None)
-    totals = dashboard.reported_totals([a, b], [])
+    totals = overview.reported_totals([a, b], [])
     assert totals["cases_counted"].value == 510
     assert totals["cases_counted"].qualifier == Qualifier.MORE_THAN
     assert totals["area_handed_over_ha"].value == Decimal("10")  # only a gives it

@@ -27,7 +27,7 @@ FIGURE_KEYS = (
     "paid_vnd",
     "handed_over",
     "handed_over_ha",
-    "handed_over_pct",
+    "handed_over_area_pct",
     "remaining",
     "remaining_ha",
     "graves_relocated",
@@ -98,7 +98,9 @@ def report_figures(sums):
         "paid_vnd": sums["paid_vnd"],
         "handed_over": sums["handed_over"],
         "handed_over_ha": hundredths(sums["handed_over_m2"] / M2_PER_HA),
-        "handed_over_pct": ((Decimal(sums["handed_over_m2"]) * 100 / area).quantize(Decimal("0.1")) if area else None),
+        "handed_over_area_pct": (
+            (Decimal(sums["handed_over_m2"]) * 100 / area).quantize(Decimal("0.1")) if area else None
+        ),
         "remaining": sums["cases"] - sums["handed_over"],
         "remaining_ha": hundredths((area - sums["handed_over_m2"]) / M2_PER_HA),
         "graves_relocated": sums["graves_relocated"],

@@ -66,7 +66,7 @@ def test_xlsx_figures_equal_the_raw_rows(world, as_user, expected):
         for name in NUMBERS:
             want = expected[key][name]
             cell = row[name].value
-            if name == "handed_over_pct":
+            if name == "handed_over_area_pct":
                 want = None if want is None else want / 100
             assert (None if cell is None else Decimal(str(cell))) == want, (key, name, cell)
 

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from clearance.bottlenecks import week_start
 from clearance.models import StageEvent
+from clearance.read.bottlenecks import week_start
 from tests.clearance.weekly.conftest import MONDAY, SUNDAY, WEEK, make_case
 from tests.clearance.weekly.helpers import URL, heading_row, page_rows, sheet_rows, workbook_of
 from tests.factories import CommuneFactory, PhaseFactory, ProgressReportFactory
@@ -108,7 +108,7 @@ def test_xlsx_cells_are_typed_numbers_with_formats(world, as_user):
     assert (ho_son["paid_vnd"].value, ho_son["paid_vnd"].number_format) == (175_000_000, "#,##0")
     assert isinstance(ho_son["paid_vnd"].value, int)
     assert (ho_son["area_ha"].value, ho_son["area_ha"].number_format) == (0.35, "#,##0.00")
-    assert ho_son["handed_over_pct"].number_format == "0.0%"
+    assert ho_son["handed_over_area_pct"].number_format == "0.0%"
     assert ho_son["paid_change"].value == 1
     assert ho_son["lead_unit"].value == "UBND xã Hồ Sơn"
     assert ho_son["target_on"].value == datetime.datetime(2026, 6, 30)

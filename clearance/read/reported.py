@@ -11,52 +11,32 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
-from django.utils.translation import gettext_lazy as _
 
-from clearance.progress import Figures
+from clearance.models import ProgressReport
+from clearance.read import figures
+from clearance.read.ledger import Figures
+from clearance.read.registry import RollupLedger, scope_filter
 from zones.models import AdminUnit, Qualifier, Source, UnitSuccession
-from zones.queries import accepted_reports
 from zones.units import round_ha
 
 # How far "about" and "nearly" may be from the registry and still agree.
 TOLERANCE = Decimal("0.05")
 
 
-@dataclass(frozen=True)
-class Pair:
-    """A report field and the registry figure that measures the same thing."""
-
-    report_field: str
-    figures_attr: str
-    label: str
-    unit: str  # "cases", "ha", "vnd", "count"
-    qualifier_field: str | None = None
-
-
-PAIRS = (
-    Pair("cases_total", "cases", _("Affected cases"), "cases"),
-    Pair("cases_counted", "counted", _("Cases counted"), "cases", "cases_counted_qualifier"),
-    Pair("area_counted_ha", "counted_ha", _("Area counted"), "ha"),
-    Pair("plans_approved_cases", "approved", _("Plans approved (cases)"), "cases"),
-    Pair("plans_approved_vnd", "approved_vnd", _("Plans approved (VND)"), "vnd"),
-    Pair("cases_paid", "paid", _("Cases paid"), "cases"),
-    Pair("amount_paid_vnd", "paid_vnd", _("Amount paid"), "vnd"),
-    Pair("area_handed_over_ha", "handed_over_ha", _("Area handed over"), "ha", "area_handed_over_qualifier"),
-    Pair("graves_relocated", "graves_relocated", _("Graves relocated"), "count"),
-    Pair("resettlement_plots_allocated", "plots_allocated", _("Resettlement plots allocated"), "count"),
-)
+# The figures a report can give, each beside the registry's (clearance.read.figures).
+PAIRS = figures.REPORTED
 
 
 @dataclass
 class Comparison:
-    pair: Pair
+    figure: figures.Figure
     reported: object
     qualifier: str
     registered: object
 
     @property
     def agrees(self):
-        return agrees(self.reported, self.registered, self.qualifier, ha=self.pair.unit == "ha")
+        return agrees(self.reported, self.registered, self.qualifier, ha=self.figure.unit == figures.HA)
 
 
 def agrees(reported, registered, qualifier=Qualifier.EXACT, *, ha=False):
@@ -81,13 +61,13 @@ def stated(report, field, qualifier_field=None):
     return value, getattr(report, qualifier_field) if qualifier_field else Qualifier.EXACT
 
 
-def compare(report, figures):
+def compare(report, registry):
     """The figures the report gives, each beside the registry's; what the report leaves out is skipped."""
     comparisons = []
-    for pair in PAIRS:
-        given = stated(report, pair.report_field, pair.qualifier_field)
+    for figure in PAIRS:
+        given = stated(report, figure.report_field, figure.qualifier_field)
         if given is not None:
-            comparisons.append(Comparison(pair, *given, getattr(figures, pair.figures_attr)))
+            comparisons.append(Comparison(figure, *given, figure.value(registry)))
     return comparisons
 
 
@@ -98,6 +78,15 @@ def period_end(day, precision):
     if precision == Source.Precision.MONTH:
         return day.replace(day=calendar.monthrange(day.year, day.month)[1])
     return day
+
+
+def accepted_reports(scope):
+    """The reports that count as published figures: signed off, and not replaced by a signed-off correction."""
+    return scope.reports(
+        ProgressReport.objects.filter(status=ProgressReport.Status.ACCEPTED).exclude(
+            correction__status=ProgressReport.Status.ACCEPTED
+        )
+    )
 
 
 def latest_reports(scope, narrowed=None):
@@ -175,7 +164,36 @@ def registry_for_report(report, ledger, graph):
     """The registry over the report's phase and ground, counted up to the last day the report can mean."""
     ground = graph.coverage(report.unit_id)
     as_of = period_end(report.reported_on, report.source.date_precision)
-    figures = ledger.as_of(as_of)
+    registry = ledger.as_of(as_of)
     return as_of, Figures.total(
-        value for (phase_id, unit_id), value in figures.items() if phase_id == report.phase_id and unit_id in ground
+        value for (phase_id, unit_id), value in registry.items() if phase_id == report.phase_id and unit_id in ground
     )
+
+
+@dataclass
+class ReportCheck:
+    """One unit's latest accepted report beside the registry counted up to its date."""
+
+    report: object
+    as_of: object
+    figures: Figures
+    comparisons: list
+
+    @property
+    def disagreements(self):
+        return [comparison for comparison in self.comparisons if not comparison.agrees]
+
+
+def report_checks(book, graph, reports):
+    """[ReportCheck] of each report beside `book` (a ledger: RollupLedger or ledger.Ledger) up to its date."""
+    book.prefetch(period_end(r.reported_on, r.source.date_precision) for r in reports)
+    checks = []
+    for report in reports:
+        as_of, registry = registry_for_report(report, book, graph)
+        checks.append(ReportCheck(report, as_of, registry, compare(report, registry)))
+    return checks
+
+
+def checks_for(scope, reports):
+    """Each report beside the registry of the cases the scope may see (registry up to the report's date)."""
+    return report_checks(RollupLedger(scope_filter(scope)), UnitGraph(), reports)

@@ -63,8 +63,8 @@ class Command(BaseCommand):
         officer.force_login(user)
         pages = [
             (REFERENCE, anonymous, reverse("login")),
-            ("overview", officer, reverse("zones:overview")),
-            ("zone page", officer, reverse("zones:zone_detail", args=[zone.pk])),
+            ("overview", officer, reverse("clearance:overview")),
+            ("zone page", officer, reverse("clearance:zone_detail", args=[zone.pk])),
             ("case list", officer, reverse("clearance:case_list")),
             ("case list, search", officer, reverse("clearance:case_list") + "?q=huu+lung"),
             ("case list, page 5 by area", officer, reverse("clearance:case_list") + "?sort=-recovered_m2&page=5"),

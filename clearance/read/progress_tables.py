@@ -7,9 +7,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from clearance.exports import XLSX_HECTARES_FORMAT, NumberColumn
+from clearance.read import figures
 from zones.models import Qualifier
-from zones.templatetags.lsip_format import ha, m2_as_ha, num, pct, qualified, source_date, vnd
-from zones.units import m2_to_ha, round_ha
+from zones.templatetags.lsip_format import qualified, source_date
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
 
@@ -18,42 +18,36 @@ def _phase_label(phase):
     return _("%(zone)s – phase %(number)s") % {"zone": phase.zone.name, "number": phase.number}
 
 
-class BreakdownTable(tables.Table):
-    """One row per phase and 2025 commune (or legacy district), from the case registry."""
+class FigureColumn(NumberColumn):
+    """A registry figure (clearance.read.figures.Figure) of each row's `figures`: written the Vietnamese
+    way on the page, the number itself (hectares rounded as shown) in exports, hectares two-decimal in XLSX."""
 
+    def __init__(self, figure, **kwargs):
+        self.figure = figure
+        super().__init__(
+            verbose_name=figure.heading,
+            accessor=f"figures__{figure.name}",
+            attrs=NUM,
+            number_format=XLSX_HECTARES_FORMAT if figure.unit == figures.HA else None,
+            **kwargs,
+        )
+
+    def render(self, value):
+        return self.figure.text(value)
+
+    def value(self, value):
+        return self.figure.rounded(value)
+
+
+class _BreakdownColumns(tables.Table):
     phase = tables.Column(
         verbose_name=_("Zone – phase"), accessor="phase", order_by=("phase__zone__name", "phase__number")
     )
     label = tables.Column(verbose_name=_("Area"), accessor="label")
     recorded = tables.Column(verbose_name=_("Recorded under"), accessor="recorded", orderable=False)
-    cases = tables.Column(verbose_name=_("Affected cases"), accessor="figures__cases", attrs=NUM)
-    area = NumberColumn(
-        verbose_name=_("Area to recover (ha)"),
-        accessor="figures__area_m2",
-        attrs=NUM,
-        number_format=XLSX_HECTARES_FORMAT,
-    )
-    counted = tables.Column(verbose_name=_("Counted"), accessor="figures__counted", attrs=NUM)
-    approved = tables.Column(verbose_name=_("Plans approved"), accessor="figures__approved", attrs=NUM)
-    paid = tables.Column(verbose_name=_("Paid (cases)"), accessor="figures__paid", attrs=NUM)
-    paid_vnd = tables.Column(verbose_name=_("Paid (VND)"), accessor="figures__paid_vnd", attrs=NUM)
-    handed_over = tables.Column(verbose_name=_("Handed over (cases)"), accessor="figures__handed_over", attrs=NUM)
-    handed_over_ha = NumberColumn(
-        verbose_name=_("Handed over (ha)"),
-        accessor="figures__handed_over_m2",
-        attrs=NUM,
-        number_format=XLSX_HECTARES_FORMAT,
-    )
-    handed_over_pct = tables.Column(
-        verbose_name=_("Handed over (share of area)"), accessor="figures__handed_over_area_pct", attrs=NUM
-    )
-    synthetic = tables.Column(verbose_name=_("Data"), accessor="figures__synthetic", attrs=NUM)
-
-    class Meta:
-        empty_text = _("No case matches these filters.")
 
     def render_phase(self, value):
-        url = reverse("zones:zone_detail", args=[value.zone_id])
+        url = reverse("clearance:zone_detail", args=[value.zone_id])
         return format_html('<a href="{}#phase-{}">{}</a>', url, value.number, _phase_label(value))
 
     def value_phase(self, value):
@@ -81,35 +75,6 @@ class BreakdownTable(tables.Table):
     def value_recorded(self, record):
         return ", ".join(unit.name for unit in record.recorded)
 
-    def render_cases(self, value):
-        return num(value)
-
-    render_counted = render_approved = render_paid = render_handed_over = render_cases
-
-    def value_cases(self, value):
-        # Exports get the number itself; the page gets it written the Vietnamese way.
-        return value
-
-    value_counted = value_approved = value_paid = value_handed_over = value_paid_vnd = value_cases
-    value_handed_over_pct = value_cases
-
-    # Area columns read the m² (sorting keeps full precision); the page and the export both show
-    # zones.units.m2_to_ha of it, so they cannot disagree.
-    def render_area(self, value):
-        return m2_as_ha(value)
-
-    def value_area(self, value):
-        return m2_to_ha(value)
-
-    render_handed_over_ha = render_area
-    value_handed_over_ha = value_area
-
-    def render_paid_vnd(self, value):
-        return vnd(value)
-
-    def render_handed_over_pct(self, value):
-        return pct(value)
-
     def render_synthetic(self, record):
         if not record.figures.synthetic:
             return ""
@@ -119,9 +84,28 @@ class BreakdownTable(tables.Table):
         return record.figures.synthetic
 
 
+class _BreakdownMeta:
+    empty_text = _("No case matches these filters.")
+
+
+# One row per phase and 2025 commune (or legacy district), from the case registry: the figures of
+# clearance.read.figures.BREAKDOWN, as declared there, then whether the row's cases are synthetic.
+BreakdownTable = type(
+    "BreakdownTable",
+    (_BreakdownColumns,),
+    {
+        **{figure.name: FigureColumn(figure) for figure in figures.BREAKDOWN},
+        "synthetic": tables.Column(verbose_name=_("Data"), accessor="figures__synthetic", attrs=NUM),
+        "Meta": _BreakdownMeta,
+        "__module__": __name__,
+        "__doc__": "One row per phase and 2025 commune (or legacy district), from the case registry.",
+    },
+)
+
+
 def _hectares_row_format(record):
     """The XLSX format of a reported-vs-registry figure: two decimals on the rows in hectares."""
-    return XLSX_HECTARES_FORMAT if record["comparison"].pair.unit == "ha" else None
+    return XLSX_HECTARES_FORMAT if record["comparison"].figure.unit == "ha" else None
 
 
 class ReportCheckTable(tables.Table):
@@ -133,7 +117,7 @@ class ReportCheckTable(tables.Table):
     unit = tables.Column(verbose_name=_("Reporting unit"), accessor="check__report__unit__name")
     reported_on = tables.Column(verbose_name=_("Report as of"), accessor="check__report__reported_on")
     source = tables.Column(verbose_name=_("Source"), accessor="check__report__source__title")
-    figure = tables.Column(verbose_name=_("Figure"), accessor="comparison__pair__label")
+    figure = tables.Column(verbose_name=_("Figure"), accessor="comparison__figure__label")
     reported = NumberColumn(
         verbose_name=_("Reported"),
         accessor="comparison__reported",
@@ -175,12 +159,7 @@ class ReportCheckTable(tables.Table):
         return value
 
     def _format(self, value, record):
-        kind = record["comparison"].pair.unit
-        if kind == "ha":
-            return ha(value)
-        if kind == "vnd":
-            return vnd(value)
-        return num(value)
+        return record["comparison"].figure.text(value)
 
     def render_reported(self, value, record):
         return qualified(self._format(value, record), record["comparison"].qualifier)
@@ -195,7 +174,7 @@ class ReportCheckTable(tables.Table):
         return self._format(value, record)
 
     def value_registered(self, value, record):
-        return round_ha(value) if record["comparison"].pair.unit == "ha" else value
+        return record["comparison"].figure.rounded(value)
 
     def render_agrees(self, value):
         if value:

@@ -1,6 +1,6 @@
 """The rows of the weekly report: the registry by phase and recorded commune, this week and the one before.
 
-Figures are the case registry as of the Sunday ending the week (clearance.progress.ledger), so the
+Figures are the case registry as of the Sunday ending the week (clearance.read.ledger.ledger), so the
 report of a past week reads the same whenever it is printed. Reports the units sent that week are
 read beside the registry, never merged into it: their obstacles and proposals fill those columns,
 and their figures are compared with the registry counted up to the report's own date.
@@ -14,12 +14,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from clearance.bottlenecks import week_start
-from clearance.dashboard import report_checks
 from clearance.models import ProgressReport
-from clearance.progress import Figures
-from clearance.reported import UnitGraph
-from clearance.rollups.reader import RollupLedger, scope_filter
+from clearance.read.bottlenecks import week_start
+from clearance.read.ledger import Figures
+from clearance.read.registry import RollupLedger, scope_filter
+from clearance.read.reported import UnitGraph, report_checks
 from zones.models import AdminUnit, Phase
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -65,23 +64,13 @@ class Row:
     proposals: list = field(default_factory=list)
     checks: list = field(default_factory=list)
 
-    @property
-    def counted_change(self):
-        return self.now.counted - self.before.counted
+    def change(self, figure):
+        """How much `figure` (a clearance.read.figures.Figure) grew since the Sunday before.
 
-    @property
-    def paid_change(self):
-        return self.now.paid - self.before.paid
-
-    @property
-    def paid_vnd_change(self):
-        return self.now.paid_vnd - self.before.paid_vnd
-
-    @property
-    def handed_over_ha_change(self):
-        # The difference of the two weeks' hectares as each report shows them (each rounded once from
-        # its m²), so last week's figure plus the change is this week's figure on paper.
-        return self.now.handed_over_ha - self.before.handed_over_ha
+        Hectares are the difference of the two weeks' figures as each report shows them (each
+        rounded once from its m²), so last week's figure plus the change is this week's on paper.
+        """
+        return figure.value(self.now) - figure.value(self.before)
 
     @property
     def differs(self):

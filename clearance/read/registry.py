@@ -3,7 +3,7 @@ not grow with the number of cases (one query for the totals, one per 40 days ask
 
 from django.db.models import Q, Sum
 
-from clearance.progress import FIGURE_NAMES, Figures
+from clearance.read.ledger import FIGURE_NAMES, Figures
 from clearance.rollups import DATED_FIGURES, FIXED_FIGURES
 
 # 13 sums a day: 40 days make a query of 520 sums, well within what both databases take.

@@ -2,7 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from zones.loaders import UnitsFileError, load_lang_son
+from clearance.loaders import load_lang_son
+from zones.loaders import UnitsFileError
 
 
 class Command(BaseCommand):
