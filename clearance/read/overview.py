@@ -216,7 +216,7 @@ def overview_page(scope, query, *, today, stuck_days):
     area = phases.aggregate(total=Sum("area_ha"))["total"] or Decimal(0)
     figures = dashboard(scope, today=today, phase_ids=phase_ids, phase_area_ha=area)
     charted, more_charts = _charted_phases(sections, figures)
-    trends = phase_trends(scope, charted, today=today)
+    trends = phase_trends(scope, charted, today=today, summary=True)
     for phase in charted:
         phase.trend = trends[phase.pk]
     return {

@@ -7,6 +7,7 @@ report states ("more than 490" fits 495; "57 ha" exactly does not fit 58,35 ha).
 
 import calendar
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -160,14 +161,19 @@ def without_overlaps(reports, graph):
     return sorted(kept, key=lambda r: (r.phase_id, r.unit.name, r.pk))
 
 
-def registry_for_report(report, ledger, graph):
-    """The registry over the report's phase and ground, counted up to the last day the report can mean."""
+def registry_for_report(report, ledger, graph, by_phase=None):
+    """(as of, Figures): the registry over the report's phase and ground, counted up to the last day
+    the report can mean. `by_phase` is a cache shared by the reports of one page: {day: {phase id:
+    [(unit id, Figures)]}}, so each report adds up only its own phase's rows."""
     ground = graph.coverage(report.unit_id)
     as_of = period_end(report.reported_on, report.source.date_precision)
-    registry = ledger.as_of(as_of)
-    return as_of, Figures.total(
-        value for (phase_id, unit_id), value in registry.items() if phase_id == report.phase_id and unit_id in ground
-    )
+    by_phase = {} if by_phase is None else by_phase
+    phases = by_phase.get(as_of)
+    if phases is None:
+        phases = by_phase[as_of] = defaultdict(list)
+        for (phase_id, unit_id), figures in ledger.as_of(as_of).items():
+            phases[phase_id].append((unit_id, figures))
+    return as_of, Figures.total(figures for unit_id, figures in phases.get(report.phase_id, ()) if unit_id in ground)
 
 
 @dataclass
@@ -187,9 +193,9 @@ class ReportCheck:
 def report_checks(book, graph, reports):
     """[ReportCheck] of each report beside `book` (a ledger: RollupLedger or ledger.Ledger) up to its date."""
     book.prefetch(period_end(r.reported_on, r.source.date_precision) for r in reports)
-    checks = []
+    checks, by_phase = [], {}
     for report in reports:
-        as_of, registry = registry_for_report(report, book, graph)
+        as_of, registry = registry_for_report(report, book, graph, by_phase)
         checks.append(ReportCheck(report, as_of, registry, compare(report, registry)))
     return checks
 

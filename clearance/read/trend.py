@@ -75,18 +75,23 @@ CHARTS = tuple(
 )
 
 
-def phase_trends(scope, phases, *, today):
-    """{phase id: PhaseTrend} for the given phases, over the cases and reports the scope may see."""
+def phase_trends(scope, phases, *, today, summary=False):
+    """{phase id: PhaseTrend} for the given phases, over the cases and reports the scope may see.
+
+    `summary=True` (the overview) draws the registry alone, one point a month (its last day with a
+    step): a size that does not grow with days or reporting units; the zone page draws every day
+    beside every unit's reports.
+    """
     phase_ids = [phase.pk for phase in phases]
     if not phase_ids:
         return {}
     days = _registry_by_day(scope, phase_ids)
-    reports = _reports_by_phase_and_unit(scope, phase_ids)
+    reports = {} if summary else _reports_by_phase_and_unit(scope, phase_ids)
     trends = {}
     for phase_id in phase_ids:
         charts = []
         for chart in CHARTS:
-            series = [_registry_series(chart, days.get(phase_id, []))]
+            series = [_registry_series(chart, days.get(phase_id, []), monthly=summary)]
             series += [_reported_series(chart, unit, rows) for unit, rows in reports.get(phase_id, {}).values()]
             charts.append(
                 line_chart(
@@ -131,7 +136,7 @@ def _reports_by_phase_and_unit(scope, phase_ids):
     return result
 
 
-def _registry_series(chart, days):
+def _registry_series(chart, days, *, monthly=False):
     points = []
     total = Decimal(0)
     for row in days:
@@ -139,6 +144,8 @@ def _registry_series(chart, days):
             continue  # the registry gained something else that day
         total += row[chart.dated]
         value, text = chart.point_value(total)
+        if monthly and points and (points[-1].day.year, points[-1].day.month) == (row["day"].year, row["day"].month):
+            points.pop()  # the month's last day with a step stands for it
         points.append(Point(row["day"], value, text, _("case registry")))
     return Series(chart.registry_label, chart.figure.source, tuple(points), step=True)
 

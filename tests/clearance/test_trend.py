@@ -147,6 +147,24 @@ def test_registry_series_equal_a_cumulative_of_the_raw_rows(user, phase):
     assert paid_vnd.points[-1].text == "1,050,000,000 ₫"
 
 
+def test_the_overviews_summary_keeps_each_months_last_point_and_no_reports(user, phase, reports):
+    (full,) = trends_for(user, phase).values()
+    with translation.override("en"):
+        (summary,) = phase_trends(scope_for(user), [phase], today=TODAY, summary=True).values()
+    for key in ("counted", "paid", "handed_over_ha"):
+        daily = registry(chart(full, key))
+        monthly = registry(chart(summary, key))
+        expected = [
+            point
+            for index, point in enumerate(daily)
+            if index + 1 == len(daily)
+            or (daily[index + 1][0].year, daily[index + 1][0].month) != (point[0].year, point[0].month)
+        ]
+        assert monthly == expected and monthly[-1] == daily[-1]
+        assert len(chart(summary, key).series) == 1  # the registry alone: the units' reports are on the zone page
+    assert len(registry(chart(full, "counted"))) > len(registry(chart(summary, "counted")))
+
+
 def test_registry_series_name_their_source(user, phase):
     (trend,) = trends_for(user, phase).values()
     counted = chart(trend, "counted").series[0].series
