@@ -96,4 +96,3 @@ def test_local_staff_list_only_the_zones_of_their_area(db, client):
     download = client.get(ZONE_LIST, {"_export": "csv"})
     rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
     assert [row[0] for row in rows[1:]] == ["Khu của xã 01", "Khu của xã 02"]
-
