@@ -232,7 +232,7 @@ def overview_page(scope, query, *, today, stuck_days):
     }
 
 
-def _charted_phases(sections, figures):
+def _charted_phases(sections, board):
     """(the largest phases listed, by cases, to chart here; the other listed phases with something to draw).
 
     A phase has something to draw when it has cases recorded or a report received.
@@ -242,7 +242,7 @@ def _charted_phases(sections, figures):
         for section in sections
         for zone in section.zones
         for phase in zone.phases.all()
-        if phase.pk in figures.phase_figures or phase.latest_report is not None
+        if phase.pk in board.phase_figures or phase.latest_report is not None
     ]
-    drawable.sort(key=lambda phase: -figures.phase_figures[phase.pk].cases if phase.pk in figures.phase_figures else 0)
+    drawable.sort(key=lambda phase: -board.phase_figures[phase.pk].cases if phase.pk in board.phase_figures else 0)
     return drawable[:OVERVIEW_TREND_PHASES], drawable[OVERVIEW_TREND_PHASES:]
