@@ -6,8 +6,8 @@ On a fresh test database of the configured DATABASE_URL (SQLite in memory by def
 Lạng Sơn's units loaded and a local staff member of Hữu Lũng (legacy district 186) importing
 into VSIP phase 1, for each size and format: the reference is read_table() on the file; upload
 is import_upload() (check, read, dry run, store with the kept preview); preview is the preview
-page through the test client, rendered from the kept preview; confirm is import_apply() (read
-again, validate with locks, write every row). Each repetition runs in a transaction that is
+page through the test client, rendered from the kept preview; confirm is import_apply() (validate
+the rows kept at upload with locks, write every row). Each repetition runs in a transaction that is
 rolled back. Prints the medians in milliseconds and each step as a multiple of the reference
 measured in the same run, so that the figures compare across machines.
 """

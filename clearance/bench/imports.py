@@ -3,9 +3,10 @@
 The file is made by the import template's own writer (clearance.inventory.template.build_xlsx) from
 synthetic rows: two parcels a case, new case codes and map sheets, in a commune of a national phase,
 imported by a local staff member of that commune. Upload (import_upload: check, read, dry run,
-store) and confirm (import_apply: read again, validate with locks, write with history) are timed
-together; the reference is read_table() on the same bytes and a COPY of the same rows into a
-temporary table (on SQLite, an executemany INSERT). The caller rolls everything back.
+store with the rows read) and confirm (import_apply: validate the rows kept at upload with locks,
+write with history) are timed together; the reference is read_table() on the same bytes and a COPY
+of the same rows into a temporary table (on SQLite, an executemany INSERT). The caller rolls
+everything back.
 """
 
 import csv

@@ -1,5 +1,6 @@
 """Reading one cell: numbers by their column's separators, text kept exactly."""
 
+import functools
 import re
 import unicodedata
 from decimal import Decimal
@@ -135,12 +136,24 @@ def word(value, words):
     A word typed with a .VnTime or VNI font ("hé gia ®×nh") matches in one of its readings: a
     closed list cannot be matched wrongly, so no detection is needed.
     """
+    vocabulary = _folded_words(tuple(words.items()))
     for reading in readings(str(value)):
-        folded = fold(reading)
-        for known, result in words.items():
-            if fold(known) == folded:
-                return result
+        found = vocabulary.get(fold(reading), _UNKNOWN)
+        if found is not _UNKNOWN:
+            return found
     raise CellError(
         _("“%(value)s” is not one of: %(words)s.") % {"value": str(value).strip(), "words": ", ".join(words)},
         "unknown_word",
     )
+
+
+_UNKNOWN = object()
+
+
+@functools.lru_cache(maxsize=32)
+def _folded_words(items):
+    """{folded word: its meaning}; of two words that fold alike, the first listed."""
+    vocabulary = {}
+    for known, result in items:
+        vocabulary.setdefault(fold(known), result)
+    return vocabulary

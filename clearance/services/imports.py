@@ -2,12 +2,18 @@
 
 A file refused as a whole (too large, not a spreadsheet, malicious, missing columns) is never
 stored. A readable file is stored as uploaded (InventoryImport, status "previewed") so its
-preview can be shown and confirmed; applying re-reads and re-validates it inside the
-transaction, with the rows it touches locked, and writes every row or none.
+preview can be shown and confirmed; applying validates it again inside the transaction, with
+the rows it touches locked, and writes every row or none.
 
 What the preview page shows is computed once, at upload, and kept on the import
 (InventoryImport.preview, ImportPreview): viewing the page never re-reads the file. It is
 the state of the cases at upload; confirming checks again and is the authority.
+
+The rows read at upload are kept beside the summary, with the SHA-256 of the bytes they were read
+from (clearance.inventory.reading.kept): confirming validates those rows when the stored file
+still has that hash, and reads the file again otherwise, for reading a workbook is the dearest
+step of an import. History rows are copied from the rows just written, in the database
+(_copy_history), rather than built one object at a time in Python.
 """
 
 import datetime
@@ -18,16 +24,18 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from clearance import rollups
 from clearance.inventory import ImportRefused, check_file, read_table, validate
+from clearance.inventory.collector import collector_paused
+from clearance.inventory.reading.kept import KeptTableError, keep_table, table_of
 from clearance.inventory.validation import CASE_FIELDS, PARCEL_FIELDS, Counts, RowError, SampleRow
 from clearance.models import Asset, Case, InventoryImport, LandParcel, LandParcelUse
 from zones.access import scope_for
@@ -36,6 +44,10 @@ from zones.models import Phase
 BATCH_SIZE = 500
 # Errors kept for the preview page; the count of all of them is kept beside.
 PREVIEW_ERRORS = 500
+# The key of InventoryImport.preview under which the rows read at upload are kept until applied.
+KEPT_TABLE = "table"
+# Rows whose history one INSERT … SELECT copies, at most: fewer where the database binds fewer values a query.
+HISTORY_BATCH = 2000
 
 
 class ImportRejected(Exception):
@@ -70,6 +82,8 @@ def import_upload(*, user, phase, file_name, content):
     file_name = clean_file_name(file_name)
     file_format = check_file(file_name, content)
     table = read_table(content, file_format)
+    sha256 = hashlib.sha256(content).hexdigest()
+    kept = _keep(table, sha256)
     plan = validate(table, phase=phase, scope=scope)
     return InventoryImport.objects.create(
         phase=phase,
@@ -77,10 +91,34 @@ def import_upload(*, user, phase, file_name, content):
         file_name=file_name,
         file_format=file_format,
         content=content,
-        sha256=hashlib.sha256(content).hexdigest(),
+        sha256=sha256,
         rows_total=table.rows_total,
-        preview=ImportPreview.of_plan(plan).as_json(),
+        preview=ImportPreview.of_plan(plan).as_json() | kept,
     )
+
+
+def _keep(table, sha256):
+    """{KEPT_TABLE: the rows read, with the hash of the bytes they were read from}, or {} if they cannot be kept."""
+    try:
+        return {KEPT_TABLE: {"sha256": sha256, "rows": keep_table(table)}}
+    except KeptTableError:
+        return {}
+
+
+def _table(record):
+    """The rows of the import's file: those kept at upload when the stored bytes are those they were
+    read from (same SHA-256), else read again. ImportRejected if the file cannot be read."""
+    content = bytes(record.content)
+    kept = (record.preview or {}).get(KEPT_TABLE)
+    if kept and kept.get("sha256") == hashlib.sha256(content).hexdigest():
+        try:
+            return table_of(kept["rows"])
+        except KeptTableError:
+            pass
+    try:
+        return read_table(content, record.file_format)
+    except ImportRefused as refusal:
+        raise ImportRejected(refusal.message) from refusal
 
 
 def import_preview(*, inventory_import, user):
@@ -167,6 +205,7 @@ class ImportPreview:
     @classmethod
     def from_json(cls, data):
         data = dict(data)
+        data.pop(KEPT_TABLE, None)
         data["checked_at"] = parse_datetime(data["checked_at"]) if data.get("checked_at") else None
         for name in ("cases", "parcels", "assets"):
             data[name] = Counts(**data.get(name, {}))
@@ -184,23 +223,27 @@ def _decimal(value):
     return None if value is None else Decimal(value)
 
 
-@transaction.atomic
-@rollups.batch()
 def import_apply(*, inventory_import, user):
     """Write every row of the import, or none (ImportRejected)."""
+    return _apply(inventory_import.pk, user=user)
+
+
+@collector_paused()  # the rows, cases, parcels and uses all live until the end: clearance.inventory.collector
+@transaction.atomic
+@rollups.batch()
+def _apply(pk, *, user, table=None):
+    """import_apply; `table` is the file's rows when the caller has just read them from the stored bytes."""
     # Lock the import's own row only: locking its phase too would hold up every case created in
     # the phase meanwhile, and deadlock with one that inserts a parcel this file also writes.
-    record = InventoryImport.objects.select_for_update(of=("self",)).select_related("phase").get(pk=inventory_import.pk)
+    record = InventoryImport.objects.select_for_update(of=("self",)).select_related("phase").get(pk=pk)
     if record.status == InventoryImport.Status.APPLIED:
         raise ImportRejected(
             _("This file was already applied on %(when)s; upload it again to re-import it.")
             % {"when": timezone.localtime(record.applied_at).strftime("%d/%m/%Y %H:%M")}
         )
     scope = _importing_scope(user, record.phase)
-    try:
-        table = read_table(bytes(record.content), record.file_format)
-    except ImportRefused as refusal:
-        raise ImportRejected(refusal.message) from refusal
+    if table is None:
+        table = _table(record)
     plan = validate(table, phase=record.phase, scope=scope, lock=True)
     if not plan.ok:
         raise ImportRejected(
@@ -214,7 +257,7 @@ def import_apply(*, inventory_import, user):
         )
     try:
         with transaction.atomic():
-            _write(plan, user=user, reason=f"Import {record.file_name}")
+            _write(plan, user=user, reason=_reason(record.file_name))
     except IntegrityError as error:
         # Another import or edit created the same parcel or case between our read and our write.
         raise ImportRejected(
@@ -228,8 +271,18 @@ def import_apply(*, inventory_import, user):
     record.rows_total = plan.rows_total
     record.rows_created = plan.rows_created
     record.rows_updated = plan.rows_updated
-    record.save(update_fields=["status", "applied_at", "rows_total", "rows_created", "rows_updated"])
+    fields = ["status", "applied_at", "rows_total", "rows_created", "rows_updated"]
+    if record.preview and KEPT_TABLE in record.preview:
+        # Applied, the file is never validated again: its kept rows go, its summary stays.
+        record.preview = {key: value for key, value in record.preview.items() if key != KEPT_TABLE}
+        fields.append("preview")
+    record.save(update_fields=fields)
     return plan
+
+
+def _reason(file_name):
+    """The history's change reason: "Import <file name>", within the column's 100 characters."""
+    return f"Import {file_name}"[: Case.history.model._meta.get_field("history_change_reason").max_length]
 
 
 def import_file(*, user, phase, file_name, content, dry_run=False):
@@ -257,43 +310,51 @@ def import_file(*, user, phase, file_name, content, dry_run=False):
             sha256=hashlib.sha256(content).hexdigest(),
             rows_total=table.rows_total,
         )
-        plan = import_apply(inventory_import=record, user=user)
+        # The rows were read from these very bytes a moment ago: applying validates them, not a second reading.
+        plan = _apply(record.pk, user=user, table=table)
     record.refresh_from_db()
     return plan, record
 
 
 def _write(plan, *, user, reason):
-    history = {"default_user": user, "default_change_reason": reason, "batch_size": BATCH_SIZE}
     now = timezone.now()
+    history = {"user": user, "reason": reason, "date": now}
     # Bulk writes send no signals: the registry rollups of every case written, where it stood
     # before and where it stands after, are refreshed here (clearance.rollups).
     written = {case.pk for case in plan.changed_cases}
     written |= {parcel.case_id for parcel in plan.changed_parcels} | {asset.case_id for asset in plan.changed_assets}
     written |= {asset.case_id for asset in plan.removed_assets}
     keys = set(Case.objects.filter(pk__in=written).values_list("phase_id", "unit_id"))
+    stored_uses = _stored_uses(plan.parcel_uses)  # before the new parcels have ids: theirs are none
     for case in plan.new_cases:
         case.refresh_search_text()  # bulk writes skip save(); see docs/decisions/0003
-    bulk_create_with_history(plan.new_cases, Case, **history)
+    Case.objects.bulk_create(plan.new_cases, batch_size=BATCH_SIZE)
+    _copy_history(Case, plan.new_cases, "+", **history)
     for case in plan.changed_cases:
         case.version += 1  # a case edit opened before the import is now stale
         case.updated_at = now
         case.refresh_search_text()
-    bulk_update_with_history(
-        plan.changed_cases, Case, fields=[*CASE_FIELDS, "version", "updated_at", "search_text"], **history
+    Case.objects.bulk_update(
+        plan.changed_cases, fields=[*CASE_FIELDS, "version", "updated_at", "search_text"], batch_size=BATCH_SIZE
     )
+    _copy_history(Case, plan.changed_cases, "~", **history)
     new_parcels = []
     for parcel, code in plan.new_parcels:
         parcel.case = plan.case_by_code[code]
         new_parcels.append(parcel)
-    bulk_create_with_history(new_parcels, LandParcel, **history)
-    bulk_update_with_history(plan.changed_parcels, LandParcel, fields=PARCEL_FIELDS, **history)
-    _write_uses(plan.parcel_uses, user=user, reason=reason, history=history)
+    LandParcel.objects.bulk_create(new_parcels, batch_size=BATCH_SIZE)
+    _copy_history(LandParcel, new_parcels, "+", **history)
+    LandParcel.objects.bulk_update(plan.changed_parcels, fields=PARCEL_FIELDS, batch_size=BATCH_SIZE)
+    _copy_history(LandParcel, plan.changed_parcels, "~", **history)
+    _write_uses(plan.parcel_uses, stored_uses, history=history)
     new_assets = []
     for asset, code in plan.new_assets:
         asset.case = plan.case_by_code[code]
         new_assets.append(asset)
-    bulk_create_with_history(new_assets, Asset, **history)
-    bulk_update_with_history(plan.changed_assets, Asset, fields=["quantity"], **history)
+    Asset.objects.bulk_create(new_assets, batch_size=BATCH_SIZE)
+    _copy_history(Asset, new_assets, "+", **history)
+    Asset.objects.bulk_update(plan.changed_assets, fields=["quantity"], batch_size=BATCH_SIZE)
+    _copy_history(Asset, plan.changed_assets, "~", **history)
     for asset in plan.removed_assets:
         asset._history_user, asset._change_reason = user, reason
         asset.delete()
@@ -304,11 +365,16 @@ def _write(plan, *, user, reason):
     rollups.touched(keys, written)
 
 
-def _write_uses(parcel_uses, *, user, reason, history):
-    """Each listed parcel's uses become the given ones: kept, resized, added or removed."""
+def _stored_uses(parcel_uses):
+    """{parcel id: {land use code: LandParcelUse}} of the listed parcels already stored."""
     stored = defaultdict(dict)
     for use in LandParcelUse.objects.filter(parcel__in=[p for p, _uses in parcel_uses if p.pk]):
         stored[use.parcel_id][use.land_use_code] = use
+    return stored
+
+
+def _write_uses(parcel_uses, stored, *, history):
+    """Each listed parcel's uses become the given ones: kept, resized, added or removed."""
     new, resized = [], []
     for parcel, uses in parcel_uses:
         old = stored.pop(parcel.pk, {}) if parcel.pk else {}
@@ -320,7 +386,52 @@ def _write_uses(parcel_uses, *, user, reason, history):
                 use.area_m2 = area
                 resized.append(use)
         for use in old.values():
-            use._history_user, use._change_reason = user, reason
+            use._history_user, use._change_reason = history["user"], history["reason"]
             use.delete()
-    bulk_update_with_history(resized, LandParcelUse, fields=["area_m2"], **history)
-    bulk_create_with_history(new, LandParcelUse, **history)
+    LandParcelUse.objects.bulk_update(resized, fields=["area_m2"], batch_size=BATCH_SIZE)
+    _copy_history(LandParcelUse, resized, "~", **history)
+    LandParcelUse.objects.bulk_create(new, batch_size=BATCH_SIZE)
+    _copy_history(LandParcelUse, new, "+", **history)
+
+
+def _copy_history(model, objects, history_type, *, user, reason, date):
+    """The history rows of these just written objects, as simple_history's bulk_create_with_history and
+    bulk_update_with_history write them, copied in the database from the rows as they now stand.
+
+    One INSERT … SELECT per HISTORY_BATCH rows: building a historical object per row in Python and
+    sending every value back cost more than writing the rows themselves. Every column of the
+    historical model is either the tracked field's own or one of the four given here, so a field
+    added to the model is copied too; one that is neither fails loudly (a test writes both ways).
+    """
+    pks = sorted(obj.pk for obj in objects)
+    if not pks or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    historical = model.history.model
+    given = {
+        "history_date": date,
+        "history_change_reason": reason,
+        "history_type": history_type,
+        "history_user": user.pk if user is not None else None,
+    }
+    quote = connection.ops.quote_name
+    columns, selected, params = [], [], []
+    for column in historical._meta.concrete_fields:
+        if column.primary_key:
+            continue
+        columns.append(quote(column.column))
+        if column.name in given:
+            selected.append("%s")
+            params.append(column.get_db_prep_save(given[column.name], connection))
+        else:
+            selected.append(quote(model._meta.get_field(column.name).column))
+    pk = quote(model._meta.pk.column)
+    size = min(HISTORY_BATCH, (connection.features.max_query_params or HISTORY_BATCH) - len(params))
+    with connection.cursor() as cursor:
+        for start in range(0, len(pks), size):
+            batch = pks[start : start + size]
+            cursor.execute(
+                f"INSERT INTO {quote(historical._meta.db_table)} ({', '.join(columns)}) "
+                f"SELECT {', '.join(selected)} FROM {quote(model._meta.db_table)} "
+                f"WHERE {pk} IN ({', '.join(['%s'] * len(batch))}) ORDER BY {pk}",
+                [*params, *batch],
+            )

@@ -54,6 +54,8 @@ Kind = StageEvent.Kind
 FAR_FUTURE = datetime.date(2100, 1, 1)
 AREA, QUANTITY = Decimal("0.1"), Decimal("0.01")
 IMPORT_SHEETS = itertools.count(700)
+# Map sheets of the parcels the page services add: a (commune, sheet, parcel) no other write uses.
+SERVICE_SHEETS = itertools.count(5000)
 
 
 def days_that_matter():
@@ -152,7 +154,7 @@ def shell_moves_and_deletes(rng, phase, communes):
 def page_services(rng, phase, communes, user):
     """What the case pages call: a new case's notice, and a payment on a decided case."""
     case = CaseFactory(phase=phase, unit=rng.choice(communes), stage=Stage.NOTICE)
-    LandParcelFactory(case=case)
+    LandParcelFactory(case=case, map_sheet_no=next(SERVICE_SHEETS))
     case_advance(
         case_id=case.pk,
         expected_version=case.version,

@@ -26,7 +26,8 @@ class CellChecks:
     """Errors on single cells, and parsing a cell by its column; needs `table`, `plan` and `numbers`.
 
     `numbers` maps a numeric column's key to what all its cells say of their separators
-    (clearance.inventory.numbers), surveyed before any cell is read.
+    (clearance.inventory.numbers), surveyed before any cell is read; `parsed` is
+    defaultdict(lambda: defaultdict(dict)), empty at the start of a run.
     """
 
     def error(self, row, column, value, message, code):
@@ -42,37 +43,60 @@ class CellChecks:
         self.error(row, column, None, _("Required: this cell must be filled in."), "required")
 
     def parse(self, row, column, raw):
-        """The cell's value, None when blank, INVALID after reporting an error."""
+        """The cell's value, None when blank, INVALID after reporting an error.
+
+        A value already read in the same column is not read again: a list repeats its kinds,
+        communes, villages and areas on row after row, and reading a cell depends only on its
+        column, its value and the column's numbers. Its error, if it has one, is reported again on
+        this row. `parsed` keeps them for the run; land uses, a list, are read each time.
+        """
         if cells.is_blank(raw):
             return None
+        if column.kind == "land_uses":
+            return self.report(row, column, raw, self.read_cell(column, raw))
+        # By column, then by type (1, 1.0 and True are equal keys, not the same cell), then by value:
+        # no key to build for each cell.
+        known = self.parsed[id(column)][type(raw)]
+        outcome = known.get(raw)
+        if outcome is None:
+            outcome = known[raw] = self.read_cell(column, raw)
+        return self.report(row, column, raw, outcome)
+
+    def report(self, row, column, raw, outcome):
+        """The value read_cell() found, or INVALID after reporting its error on this row."""
+        value, problem = outcome
+        if problem is None:
+            return value
+        self.error(row, column, raw, *problem)
+        return INVALID
+
+    def read_cell(self, column, raw):
+        """(value, None) or (None, (message, code)) of a cell that is not blank."""
         if isinstance(raw, str) and len(raw) > cells_max_chars():
-            self.error(row, column, raw, _("Too long for a cell of an inventory list."), "too_long")
-            return INVALID
+            return None, (_("Too long for a cell of an inventory list."), "too_long")
         try:
             if column.kind == "text":
-                return cells.text(raw, max_length=column.max_length)
+                return cells.text(raw, max_length=column.max_length), None
             if column.kind == "id_number":
-                return cells.id_number(raw, max_length=column.max_length)  # checked per case, for its kind
+                return cells.id_number(raw, max_length=column.max_length), None  # checked per case, for its kind
             if column.kind == "int":
-                return cells.whole_number(raw, self.numbers.get(column.key))
+                return cells.whole_number(raw, self.numbers.get(column.key)), None
             if column.kind == "decimal":
-                return cells.decimal(raw, places=column.decimal_places, numbers=self.numbers.get(column.key))
+                return cells.decimal(raw, places=column.decimal_places, numbers=self.numbers.get(column.key)), None
             if column.kind == "assets":
-                return cells.text(raw)
+                return cells.text(raw), None
             if column.kind == "land_uses":
-                return parse_land_uses(cells.text(raw), numbers=self.numbers.get(LAND_USE_AREAS))
+                return parse_land_uses(cells.text(raw), numbers=self.numbers.get(LAND_USE_AREAS)), None
             words = {
                 "kind": CASE_KIND_WORDS if column in PARCEL_COLUMNS else ASSET_KIND_WORDS,
                 "unit_structure": STRUCTURE_WORDS,
                 "sheet_unit_structure": STRUCTURE_WORDS,
             }[column.key]
-            return cells.word(raw, words)
+            return cells.word(raw, words), None
         except cells.CellError as problem:
-            self.error(row, column, raw, problem.message, problem.code)
-            return INVALID
+            return None, (problem.message, problem.code)
         except ValidationError as problem:
-            self.error(row, column, raw, problem.messages[0], problem.code)
-            return INVALID
+            return None, (problem.messages[0], problem.code)
 
 
 def _apply(instance, wanted):

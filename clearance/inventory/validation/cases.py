@@ -14,6 +14,11 @@ from clearance.land_use import format_uses, uses_with_areas
 from clearance.models import Case
 from zones.models import AdminUnit
 
+# The columns of a case, in the file's order, that its rows repeat (its code aside).
+_CASE_COLUMNS = [
+    (column.key, column) for column in (*PARCEL_COLUMNS, CSV_ASSETS_COLUMN) if column.per_case and column.key != "code"
+]
+
 
 @dataclass
 class _CaseData:
@@ -36,11 +41,13 @@ class CaseChecks:
             code = values["code"]
             if code is None or code is INVALID:
                 continue
-            data = cases.setdefault(code, _CaseData(code=code, rows=[]))
+            data = cases.get(code)
+            if data is None:
+                data = cases[code] = _CaseData(code=code, rows=[])
             data.rows.append(row)
-            for key, value in values.items():
-                column = COLUMNS.get(key, CSV_ASSETS_COLUMN)
-                if not column.per_case or key == "code" or value is None:
+            for key, column in _CASE_COLUMNS:
+                value = values.get(key)
+                if value is None:
                     continue
                 if value is INVALID:
                     data.valid = False

@@ -67,7 +67,7 @@ class Planning:
                 self.plan.new_parcels.append((parcel, data.code))
                 self.plan.parcel_uses.append((parcel, uses))
                 self.plan.parcels.create += 1
-                self.sample(row, data, sheet_unit, values, _("create"), [])
+                self.sample(row, data, sheet_unit, values, "create", [])
                 continue
             owner = parcel.case
             if owner.phase_id != self.phase.pk or owner.code != data.code:
@@ -87,10 +87,10 @@ class Planning:
             if changes:
                 self.plan.changed_parcels.append(parcel)
                 self.plan.parcels.update += 1
-                self.sample(row, data, sheet_unit, values, _("update"), changes)
+                self.sample(row, data, sheet_unit, values, "update", changes)
             else:
                 self.plan.parcels.unchanged += 1
-                self.sample(row, data, sheet_unit, values, _("unchanged"), [])
+                self.sample(row, data, sheet_unit, values, "unchanged", [])
 
     def existing_parcels(self, keys):
         if not keys:
@@ -109,8 +109,11 @@ class Planning:
         }
 
     def sample(self, row, data, sheet_unit, values, action, changes):
+        """The row among the preview's first SAMPLE_SIZE; `action` one of "create", "update", "unchanged"."""
         if len(self.plan.sample) >= SAMPLE_SIZE:
             return
+        # Translated here, for the few rows shown, not for each of the file's rows.
+        action = {"create": _("create"), "update": _("update"), "unchanged": _("unchanged")}[action]
         self.plan.sample.append(
             SampleRow(
                 row=row.number,

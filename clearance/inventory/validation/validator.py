@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from clearance.inventory import cells
+from clearance.inventory.collector import collector_paused
 from clearance.inventory.columns import ASSET_COLUMNS, CSV_ASSETS_COLUMN, PARCEL_COLUMNS
 from clearance.inventory.numbers import M2, ColumnNumbers
 from clearance.inventory.validation.assets import CSV_QUANTITY, AssetChecks, asset_items
@@ -30,6 +31,7 @@ class _Validator(CaseChecks, AssetChecks, Planning, CellChecks):
             reading=table.notes(),
         )
         self.numbers = self.survey_numbers()
+        self.parsed = defaultdict(lambda: defaultdict(dict))
         self.plan.number_conventions = [
             (numbers.header, numbers.description()) for numbers in self.numbers.values() if numbers.seen
         ]
@@ -104,6 +106,7 @@ def _case_only(values):
     )
 
 
+@collector_paused()  # every object it builds lives as long as the plan: clearance.inventory.collector
 def validate(table, *, phase, scope, lock=False):
     """The dry run: errors and the plan of writes. `lock` holds the rows it reads until the transaction ends."""
     return _Validator(table, phase=phase, scope=scope, lock=lock).run()
