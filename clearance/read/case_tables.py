@@ -36,11 +36,13 @@ class CaseTable(tables.Table):
             return value.name
         return format_html('{}<br><small class="muted">{}</small>', value.name, value.parent.name)
 
-    def render_stage(self, record):
-        return capfirst(record.get_stage_display())
+    # A choice column's value is its label already; asking for the value (not the record) lets the
+    # export read the column in bulk (clearance.exports), with the same text.
+    def render_stage(self, value):
+        return capfirst(value)
 
-    def render_kind(self, record):
-        return capfirst(record.get_kind_display())
+    def render_kind(self, value):
+        return capfirst(value)
 
     # Nothing recovered or paid yet reads as a dash, like an empty cell; exports keep the 0.
     def render_recovered_m2(self, value):
