@@ -354,18 +354,6 @@ def _cell_maker(labels, empty_values, function):
     return cell
 
 
-class _Cells(dict):
-    """value → cell, each cell made on first asking."""
-
-    def __init__(self, cell):
-        super().__init__()
-        self.cell = cell
-
-    def __missing__(self, value):
-        self[value] = made = self.cell(value)
-        return made
-
-
 def _rows_from_values(queryset, value_columns):
     makers = []  # per column, value read → cell
     related = []
